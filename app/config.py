@@ -1,0 +1,47 @@
+"""Default configuration; instance/config.py and environment variables override it."""
+import os
+import secrets
+from pathlib import Path
+
+
+class Defaults:
+    """Settings every deployment starts from."""
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a clerk's form may stay open all shift
+    FLASK_ADMIN_SWATCH = "default"
+    PAGE_SIZE = 20
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Return the key kept in instance/secret_key, generating it once."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(app, overrides=None):
+    """Apply defaults, instance/config.py, the environment and test overrides, in that order."""
+    app.config.from_object(Defaults)
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'servicedesk.sqlite'}"
+    app.config.from_pyfile("config.py", silent=True)
+    for name in ("SECRET_KEY", "DATABASE_URL"):
+        if os.environ.get(name):
+            key = "SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name
+            app.config[key] = os.environ[name]
+    app.config.update(overrides or {})
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):  # psycopg 3 is the driver we ship
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)

@@ -1,0 +1,17 @@
+"""All models; importing this package registers every form in base.FORMS."""
+from . import events  # noqa: F401  (session hooks)
+from . import forms  # noqa: F401
+from .auth import ROLES, Role, User
+from .base import FORMS, GROUPS, AuditLog, FormRecord, LineItem, Lookup, SerialCounter
+from .lookups import (
+    Building, ComplaintCategory, Contractor, Department, FeeItem, FireExtinguisher, Key, KeyCategory, Owner,
+    Project, PublicArea, Resident, StaffMember, Unit, UnitOwner,
+)
+
+LOOKUPS = (Project, Building, Unit, Owner, UnitOwner, Resident, Department, StaffMember, Contractor,
+           ComplaintCategory, KeyCategory, FeeItem, PublicArea, Key, FireExtinguisher)
+
+__all__ = [
+    "ROLES", "Role", "User", "FORMS", "GROUPS", "AuditLog", "FormRecord", "LineItem", "Lookup", "SerialCounter",
+    "LOOKUPS", *[model.__name__ for model in LOOKUPS],
+]

@@ -1,0 +1,190 @@
+"""Shared columns and the registry of forms: every model of the 60 builds on these mixins."""
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import declared_attr, relationship
+
+from ..extensions import db
+from ..i18n import L
+from . import fields as f
+from .types import UTCDateTime, utcnow
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+GROUPS = {
+    "front_desk": ("前台与来访", "Front desk"),
+    "owners": ("业主与入伙", "Owners & move-in"),
+    "complaints": ("投诉与回访", "Complaints & revisits"),
+    "handover": ("接管验收", "Takeover"),
+    "renovation": ("装修管理", "Renovation"),
+    "keys": ("钥匙管理", "Keys"),
+    "inspections": ("巡查与品质", "Patrols & quality"),
+    "cleaning_greening": ("清洁绿化外判", "Cleaning & greening"),
+    "services": ("便民与公共区域", "Services & common areas"),
+    "reports": ("统计报表", "Reports"),
+}
+
+# model name -> class, in manual order once all form modules are imported
+FORMS: dict[str, type] = {}
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form's place in the manual: number 6.NN, Chinese and English titles, menu group, kind."""
+
+    number: str
+    title: str
+    title_en: str
+    group: str
+    kind: str = "register"
+
+    @property
+    def code(self) -> str:
+        return f"WI-NWGZ-AL.KF-06-{int(self.number.split('.')[1]):02d}"
+
+    @property
+    def label(self):
+        return L(self.title, self.title_en)
+
+    @property
+    def sort_key(self):
+        return int(self.number.split(".")[1])
+
+
+class Table:
+    """Plural snake-case table names from the class name."""
+
+    @declared_attr.directive
+    def __tablename__(cls) -> str:
+        return f.table_of(cls.__name__)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+
+
+class Audited(Table):
+    """Who created and last changed a row, and when (times in UTC)."""
+
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, info=dict(label="创建时间"))
+    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow,
+                           info=dict(label="修改时间"))
+
+    @declared_attr
+    def created_by_id(cls):
+        return sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=True, info=dict(label="填表人"))
+
+    @declared_attr
+    def updated_by_id(cls):
+        return sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=True, info=dict(label="修改人"))
+
+    @declared_attr
+    def created_by(cls):
+        return relationship("User", foreign_keys=[cls.created_by_id], lazy="selectin",
+                            info=dict(label="填表人", en="Created by"))
+
+    @declared_attr
+    def updated_by(cls):
+        return relationship("User", foreign_keys=[cls.updated_by_id], lazy="selectin",
+                            info=dict(label="修改人", en="Updated by"))
+
+
+class Lookup(Audited):
+    """A table the administrator keeps; referenced rows are deactivated, never deleted.
+
+    `__ajax__` marks tables too long for a dropdown (picked by type-ahead over `__search__`).
+    """
+
+    __ajax__ = False
+    __search__: tuple = ("name",)
+    __list__: tuple = ()
+    __rules__: tuple = ()
+    __label__ = ("基础资料", "Lookup")  # (zh, en) menu title
+
+    is_active = f.flag("启用", default=True, en="Active")
+
+    def __str__(self):
+        return getattr(self, "name", None) or f"#{self.id}"
+
+
+class Category(Lookup):
+    """A code/name list the forms choose from, in a set order."""
+
+    code = f.text("编码", 40, required=True, unique=True)
+    name = f.text("名称", 100, required=True)
+    sort = f.integer("排序", default=0)
+    __list__ = ("code", "name", "sort", "is_active")
+
+
+class FormRecord(Audited):
+    """One of the manual's 60 forms: a serial number per form and year, its estate, remarks.
+
+    Subclasses set `__form__`, and may set `__list__` (columns a clerk scans), `__search__`,
+    `__filters__` and `__rules__` (cross-field checks); the view derives the rest.
+    """
+
+    __form__: Form
+    __list__: tuple = ()
+    __search__: tuple = ()
+    __filters__: tuple = ()
+    __rules__: tuple = ()
+    __status__ = None  # the Choices of a form that carries a state (§4), shown read-only
+
+    serial_no = sa.Column(sa.String(32), index=True, info=dict(label="编号", en="Serial no."))
+
+    @declared_attr
+    def project_id(cls):
+        return sa.Column(sa.Integer, sa.ForeignKey("projects.id"), nullable=False, index=True,
+                         info=dict(label="项目", en="Estate", kind="ref", target="Project", validators=[]))
+
+    @declared_attr
+    def project(cls):
+        return relationship("Project", foreign_keys=[cls.project_id], lazy="selectin",
+                            info=dict(label="项目", en="Estate"))
+
+    remarks = f.long_text("备注")
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (sa.UniqueConstraint("project_id", "serial_no"),)
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if "__form__" in cls.__dict__:
+            FORMS[f.snake(cls.__name__)] = cls
+
+    def __str__(self):
+        return self.serial_no or f"{self.__form__.title} #{self.id}"
+
+
+class LineItem(Table):
+    """A row of a checklist, hand-over list or roster, edited inline in its form."""
+
+    __rules__: tuple = ()
+    sort = f.integer("序号", default=0)
+
+    def __str__(self):
+        return f"#{self.id}"
+
+
+class SerialCounter(db.Model):
+    """The last serial number issued per estate, form and year."""
+
+    __tablename__ = "serial_counters"
+    project_id = sa.Column(sa.Integer, sa.ForeignKey("projects.id"), primary_key=True)
+    form_code = sa.Column(sa.String(32), primary_key=True)
+    year = sa.Column(sa.Integer, primary_key=True)
+    last_value = sa.Column(sa.Integer, nullable=False, default=0)
+
+
+class AuditLog(db.Model):
+    """Append-only history of every insert, change and delete of a form or lookup row."""
+
+    __tablename__ = "audit_logs"
+    id = sa.Column(sa.Integer, primary_key=True)
+    table_name = sa.Column(sa.String(64), nullable=False)
+    row_id = sa.Column(sa.Integer, nullable=False)
+    action = sa.Column(sa.String(16), nullable=False)
+    changes = sa.Column(sa.JSON, nullable=False, default=dict)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=True)
+    at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    __table_args__ = (sa.Index("ix_audit_logs_row", "table_name", "row_id"),)

@@ -1,0 +1,31 @@
+"""The property service desk (物业客服后台): a Flask-Admin backoffice over the manual's 60 forms."""
+from flask import Flask, redirect, url_for
+
+from . import config
+from .extensions import babel, csrf, db, login_manager, migrate
+from .i18n import select_locale
+
+
+def create_app(overrides=None) -> Flask:
+    """Build the application: configuration, extensions, views and commands."""
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    config.load(app, overrides)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from . import models  # noqa: F401  (registers every model and the session hooks)
+    from .cli import register_commands
+    from .views import init_views
+
+    init_views(app)
+    register_commands(app)
+
+    @app.get("/")
+    def index():
+        return redirect(url_for("admin.index"))
+
+    return app

@@ -1,0 +1,71 @@
+"""Command-line tasks: accounts, demo data, first-run setup."""
+import click
+from flask_migrate import upgrade
+
+from .extensions import db
+from .models import ROLES, Role, User
+
+
+def ensure_roles():
+    """Create the built-in roles once."""
+    for code in ROLES:
+        if db.session.scalar(db.select(Role).filter_by(code=code)) is None:
+            db.session.add(Role(code=code, name=ROLES.label(code)))
+    db.session.flush()
+
+
+def create_user(username, password, roles, display_name=""):
+    """Create an account holding the given role codes."""
+    ensure_roles()
+    user = User(username=username, display_name=display_name or username)
+    user.set_password(password)
+    user.roles = list(db.session.scalars(db.select(Role).where(Role.code.in_(roles))))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def register_commands(app):
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(list(ROLES)),
+                  help="clerk, manager or admin; repeat for several")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    @click.option("--name", "display_name", default="")
+    def create_user_command(username, roles, password, display_name):
+        """Create an account (password prompted unless --password is given)."""
+        if db.session.scalar(db.select(User).filter_by(username=username)):
+            raise click.ClickException(f"user {username!r} exists already")
+        if len(password) < 8:
+            raise click.ClickException("the password needs at least 8 characters")
+        create_user(username, password, roles, display_name)
+        click.echo(f"created {username} ({', '.join(roles)})")
+
+    @app.cli.command("load-demo")
+    @click.option("--units", default=240, show_default=True, help="how many units to create")
+    @click.option("--per-form", default=12, show_default=True, help="records per form")
+    def load_demo_command(units, per_form):
+        """Load the demo estate, its people and records in every form."""
+        from .demo import load_demo
+
+        accounts = load_demo(units=units, per_form=per_form)
+        print_accounts(accounts)
+
+    @app.cli.command("setup")
+    def setup_command():
+        """Bring the database to the latest migration; load the demo data into an empty one."""
+        from .demo import load_demo
+
+        upgrade()
+        ensure_roles()
+        db.session.commit()
+        if db.session.scalar(db.select(db.func.count(User.id))) == 0:
+            print_accounts(load_demo())
+        else:
+            click.echo("database up to date; existing data kept")
+
+
+def print_accounts(accounts):
+    click.echo("\n演示账号 / demo accounts:")
+    for username, password, roles in accounts:
+        click.echo(f"  {username:<10} {password:<14} {', '.join(roles)}")

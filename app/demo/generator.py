@@ -1,0 +1,154 @@
+"""Plausible values for any declared model, read off its column kinds; used by the demo data and the tests."""
+import random
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..validators import USCC_CHARS, id18_check_char, uscc_check_char
+from ..views.base import editable_fields, field_info
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "建华", "海燕"]
+PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def person_name(rnd):
+    return rnd.choice(SURNAMES) + rnd.choice(GIVEN)
+
+
+def mobile(rnd):
+    return "1" + rnd.choice("3456789") + "".join(rnd.choice("0123456789") for _ in range(9))
+
+
+def id18(rnd):
+    born = date(1950, 1, 1) + timedelta(days=rnd.randrange(0, 365 * 50))
+    first = f"440305{born:%Y%m%d}{rnd.randrange(100, 999)}"
+    return first + id18_check_char(first)
+
+
+def uscc(rnd):
+    first = "91" + "440300" + "".join(rnd.choice(USCC_CHARS) for _ in range(9))
+    return first + uscc_check_char(first)
+
+
+def plate(rnd):
+    return "粤" + rnd.choice("BS") + "".join(rnd.choice(PLATE_LETTERS + "0123456789") for _ in range(5))
+
+
+def recent_moment(rnd, days=60):
+    return datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(minutes=rnd.randrange(60, days * 1440))
+
+
+def _number(info, rnd, default_low, default_high, whole=True):
+    low = info.get("low") if info.get("low") is not None else default_low
+    high = info.get("high") if info.get("high") is not None else default_high
+    if whole:
+        return rnd.randint(int(low), int(high))
+    return Decimal(rnd.randint(int(low * 10), int(high * 10))) / 10
+
+
+def value_for(model, name, rnd, serial=0):
+    """A valid value for one field, or None when there is nothing to pick."""
+    info = field_info(model, name)
+    kind = info.get("kind")
+    demo = info.get("demo")
+    if demo:
+        return rnd.choice(demo)
+    rel = sa.inspect(model).relationships.get(name)
+    if rel is not None:
+        return pick_row(rel.mapper.class_, rnd)
+    column = model.__table__.columns[name]
+    label = str(info.get("label") or name)
+    if info.get("choices"):
+        return rnd.choice(info["choices"].codes)
+    makers = {
+        "flag": lambda: rnd.random() < 0.5,
+        "date": lambda: recent_moment(rnd).date(),
+        "datetime": lambda: recent_moment(rnd),
+        "time": lambda: time(rnd.randrange(7, 20), rnd.choice((0, 30))),
+        "count": lambda: rnd.randint(0, 20),
+        "qty": lambda: rnd.randint(1, 10),
+        "integer": lambda: _number(info, rnd, 1, 30),
+        "money": lambda: Decimal(rnd.randrange(0, 500000)) / 100,
+        "decimal": lambda: _number(info, rnd, 1, 200, whole=False),
+        "score": lambda: _number(info, rnd, info.get("high", 10) * 0.6, info.get("high", 10), whole=False),
+        "pct": lambda: _number(info, rnd, 60, 100, whole=False),
+        "mobile": lambda: mobile(rnd),
+        "phone": lambda: mobile(rnd),
+        "id18": lambda: id18(rnd),
+        "id_number": lambda: id18(rnd),
+        "uscc": lambda: uscc(rnd),
+        "plate": lambda: plate(rnd),
+        "email": lambda: f"user{rnd.randrange(1000, 9999)}@example.com",
+        "long_text": lambda: f"{label}:详见现场记录。",
+    }
+    if kind in makers:
+        return makers[kind]()
+    if isinstance(column.type, sa.String):
+        if "姓名" in label or name.endswith("name") or "人" in label[-2:]:
+            value = person_name(rnd)
+        else:
+            value = f"{label}{serial or rnd.randrange(1, 999)}"
+        return value[: column.type.length or 40]
+    return None
+
+
+def pick_row(target, rnd):
+    """A random active row of a lookup, or a random record of another form."""
+    query = sa.select(target.id)
+    if hasattr(target, "is_active"):
+        query = query.where(target.is_active.is_(True))
+    ids = db.session.scalars(query).all()
+    return db.session.get(target, rnd.choice(ids)) if ids else None
+
+
+def fake_values(model, rnd, serial=0, optional=0.8):
+    """Values for every editable field that satisfy the model's validators and cross-field rules."""
+    names = [n for n in editable_fields(model) if field_info(model, n).get("kind") != "lines"]
+    for _attempt in range(60):
+        values = {}
+        for name in names:
+            column = model.__table__.columns.get(name)
+            required = column is not None and not column.nullable
+            rel = sa.inspect(model).relationships.get(name)
+            if rel is not None:
+                required = not next(iter(rel.local_columns)).nullable
+            if required or rnd.random() < optional:
+                values[name] = value_for(model, name, rnd, serial)
+            else:
+                values[name] = None
+        if _mend(model, values, rnd, serial):
+            return values
+    raise RuntimeError(f"could not make valid demo values for {model.__name__}")
+
+
+def _mend(model, values, rnd, serial):
+    """Repair what breaks a rule: fill a blank field, or apply the rule's own repair; True when clean."""
+    for _round in range(6):
+        broken = [(rule, field) for rule in getattr(model, "__rules__", ()) for field, _ in rule.errors(values)]
+        if not broken:
+            return True
+        for rule, field in broken:
+            if values.get(field) in (None, "", False):
+                values[field] = True if field_info(model, field).get("kind") == "flag" else value_for(
+                    model, field, rnd, serial)
+            elif rule.repair:
+                rule.repair(values)
+            else:
+                return False
+    return False
+
+
+def build(model, values, rnd, lines=(2, 4)):
+    """An unsaved instance from values, with a few line items of each inline list."""
+    obj = model(**{k: v for k, v in values.items() if v is not None})
+    for name, rel in sa.inspect(model).relationships.items():
+        if rel.info.get("kind") == "lines":
+            child = rel.mapper.class_
+            for i in range(rnd.randint(*lines)):
+                line = {**fake_values(child, rnd, i + 1), "sort": i + 1}
+                getattr(obj, name).append(child(**{k: v for k, v in line.items() if v is not None}))
+    return obj
+

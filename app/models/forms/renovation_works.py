@@ -1,0 +1,1 @@
+"""装修管理 (works): site inspections, rectification, tests, completion, resumption, hot work, extinguishers."""

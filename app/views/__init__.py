@@ -1,0 +1,42 @@
+"""Register every page: the login, the home page, the 60 forms by menu group, lookups and users."""
+from flask import render_template
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from ..i18n import L, text
+from ..models import FORMS, GROUPS, LOOKUPS
+from ..models.fields import snake
+from .auth import bp as auth_bp
+from .base import FormView, LookupView
+from .home import HomeView
+from .users import UserView
+
+
+def form_view_class(model):
+    """The view of a form: its own `<Model>View` if it declares one, else the generic FormView."""
+    return getattr(model, "__view__", None) or FormView
+
+
+def init_views(app):
+    """Build the admin inside the factory and add every view to it."""
+    app.register_blueprint(auth_bp)
+    app.jinja_env.globals["_t"] = text
+    admin = Admin(app, name=L("物业客服后台", "Service desk"), theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/desk_base.html"),
+                  index_view=HomeView(name=L("首页", "Home"), url="/admin"))
+    for model in sorted(FORMS.values(), key=lambda m: m.__form__.sort_key):
+        form = model.__form__
+        group = L(*GROUPS[form.group])
+        admin.add_view(form_view_class(model)(model, name=L(f"{form.number} {form.title}",
+                                                              f"{form.number} {form.title_en}"),
+                                                endpoint=snake(model.__name__), category=group))
+    for model in LOOKUPS:
+        admin.add_view(LookupView(model, name=L(*model.__label__), endpoint=snake(model.__name__),
+                                  category=L("基础资料", "Lookups")))
+    admin.add_view(UserView())
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("errors/403.html"), 403
+
+    return admin
+

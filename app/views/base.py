@@ -1,0 +1,373 @@
+"""Base views: role checks on the server, and a model view that derives itself from the model's declaration."""
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.model.form import InlineFormAdmin
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..extensions import db
+from ..i18n import L, humanize, text
+from ..models.base import Lookup
+from .fields import ActiveLoader, DeskFilterConverter, LocalDateTimeField
+
+AUDIT_COLUMNS = ("created_at", "created_by", "updated_at", "updated_by")
+EXPORT_UNSAFE = ("=", "+", "-", "@", "\t", "\r")
+
+
+def user_has(*roles) -> bool:
+    """The current user is logged in, active and holds one of the roles (any role if none given)."""
+    if not (current_user.is_authenticated and current_user.is_active):
+        return False
+    return not roles or current_user.has_role(*roles)
+
+
+class Secured:
+    """Access for logged-in, active users holding `roles`; others are sent to log in or refused."""
+
+    roles: tuple = ()
+
+    def is_accessible(self):
+        return user_has(*self.roles)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+
+class SecuredView(Secured, BaseView):
+    """A custom page behind the login."""
+
+
+def field_info(model, key):
+    """The info dict of a column or relationship."""
+    attr = sa.inspect(model).attrs.get(key)
+    if attr is None:
+        return {}
+    if isinstance(attr, sa.orm.RelationshipProperty):
+        return attr.info
+    return attr.columns[0].info
+
+
+def label_for(model, key):
+    info = field_info(model, key)
+    if not info.get("label"):
+        return L(humanize(key))
+    return L(info["label"], info.get("en") or humanize(key))
+
+
+def declared_fields(model):
+    """Form field names in declaration order: relationships stand where their key column stands."""
+    mapper = sa.inspect(model)
+    by_fk = {}
+    for rel in mapper.relationships:
+        if rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1:
+            by_fk[next(iter(rel.local_columns)).key] = rel.key
+    names = []
+    for column in model.__table__.columns:
+        info = column.info
+        if column.primary_key or info.get("kind") == "parent":
+            continue
+        names.append(by_fk.get(column.key, column.key))
+    for rel in mapper.relationships:
+        if rel.info.get("kind") == "lines":
+            names.append(rel.key)
+    return [n for n in names if n not in AUDIT_COLUMNS + ("created_by_id", "updated_by_id")]
+
+
+def editable_fields(model):
+    """The declared fields a person fills in; readonly and audit columns are left out."""
+    return [n for n in declared_fields(model)
+            if not field_info(model, n).get("readonly") and n not in ("serial_no", "id")]
+
+
+def _format_datetime(view, value, name):
+    return format_datetime(value, "yyyy-MM-dd HH:mm")
+
+
+def _format_date(view, value, name):
+    return format_date(value, "yyyy-MM-dd")
+
+
+def _format_bool(view, value, name):
+    return Markup("&#10003;") if value else ""
+
+
+class DeclaredModelView(Secured, ModelView):
+    """A Flask-Admin view that reads labels, lists, filters, choices and validators off the model.
+
+    Permissions are role sets; every one is checked on the server in `_handle_view`, not only by
+    hiding a button.
+    """
+
+    read_roles = ("clerk", "manager", "admin")
+    write_roles = ("clerk", "manager", "admin")
+    delete_roles = ("admin",)
+    can_view_details = True
+    can_set_page_size = True
+    page_size = 20
+    export_types = ["csv", "xlsx"]
+    details_modal = False
+    edit_modal = False
+    form_overrides: dict = {}
+    column_type_formatters = {**ModelView.column_type_formatters, datetime: _format_datetime,
+                              date: _format_date, bool: _format_bool}
+    column_default_sort = ("id", True)
+    filter_converter = DeskFilterConverter()
+
+    def __init__(self, model, **kwargs):
+        self._derive(model)
+        super().__init__(model, db.session, **kwargs)
+
+    # -- permissions -----------------------------------------------------------------
+    @property
+    def roles(self):
+        return self.read_roles
+
+    @property
+    def can_create(self):
+        return user_has(*self.write_roles)
+
+    @property
+    def can_edit(self):
+        return user_has(*self.write_roles)
+
+    @property
+    def can_delete(self):
+        return user_has(*self.delete_roles)
+
+    @property
+    def can_export(self):
+        return user_has(*self.read_roles)
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        allowed = {"create_view": self.can_create, "edit_view": self.can_edit, "delete_view": self.can_delete,
+                   "action_view": self.can_delete, "export": self.can_export, "ajax_update": self.can_edit}
+        if not allowed.get(name, True):
+            abort(403)
+        return None
+
+    # -- derivation from the model ----------------------------------------------------
+    def _derive(self, model):
+        """Fill the Flask-Admin options this view class did not set itself."""
+        fields = declared_fields(model)
+        editable = editable_fields(model)
+        labels = {n: label_for(model, n) for n in fields + list(AUDIT_COLUMNS) + ["id"]}
+        choices = {n: field_info(model, n)["choices"] for n in fields if field_info(model, n).get("choices")}
+        listed = list(getattr(model, "__list__", ()) or fields[:7])
+        self.column_labels = {**labels, **(self.column_labels or {})}
+        self.column_list = self.column_list or listed
+        self.column_details_list = self.column_details_list or (
+            ["id"] + [n for n in fields if field_info(model, n).get("kind") != "lines"] + list(AUDIT_COLUMNS))
+        self.column_export_list = self.column_export_list or self.column_details_list
+        self.column_choices = {n: c.pairs() for n, c in choices.items()}
+        self.form_choices = {n: c.pairs() for n, c in choices.items() if n in editable}
+        self.column_searchable_list = self.column_searchable_list or list(getattr(model, "__search__", ()))
+        self.column_filters = self.column_filters or self._default_filters(model, fields)
+        self.column_sortable_list = self.column_sortable_list or [
+            n for n in listed if n in model.__table__.columns]
+        self.form_columns = self.form_columns or [n for n in editable if field_info(model, n).get("kind") != "lines"]
+        self.form_args = {**self._field_args(model, editable), **(self.form_args or {})}
+        self.form_ajax_refs = self.form_ajax_refs or self._ajax_refs(model, editable)
+        self.form_overrides = {**self._overrides(model, editable), **self.form_overrides}
+        self.inline_models = self.inline_models or self._inline(model, fields)
+        self.column_descriptions = self.column_descriptions or {}
+
+    @staticmethod
+    def _default_filters(model, fields):
+        """Dates, states, categories and references: what a clerk narrows a list by."""
+        out = []
+        for name in fields:
+            info = field_info(model, name)
+            kind = info.get("kind")
+            if kind in ("date", "datetime", "choice", "flag", "money", "count") or info.get("choices"):
+                out.append(name)
+            elif name in sa.inspect(model).relationships and kind != "lines":
+                target = sa.inspect(model).relationships[name].mapper.class_
+                searchable = getattr(target, "__search__", ()) or ("name",)
+                column = searchable[0]
+                if column in target.__table__.columns:
+                    out.append(f"{name}.{column}")
+        return out
+
+    @staticmethod
+    def _field_args(model, names):
+        args = {}
+        for name in names:
+            info = field_info(model, name)
+            entry = {"label": label_for(model, name)}
+            if info.get("validators"):
+                entry["validators"] = list(info["validators"])
+            args[name] = entry
+        return args
+
+    @staticmethod
+    def _ajax_refs(model, names):
+        refs = {}
+        for name in names:
+            rel = sa.inspect(model).relationships.get(name)
+            if rel is None or rel.info.get("kind") == "lines":
+                continue
+            target = rel.mapper.class_
+            if getattr(target, "__ajax__", False):
+                refs[name] = ActiveLoader(name, db.session, target, fields=list(target.__search__),
+                                          page_size=10, placeholder=text("输入以搜索…", "Type to search…"))
+        return refs
+
+    @staticmethod
+    def _overrides(model, names):
+        return {n: LocalDateTimeField for n in names if field_info(model, n).get("kind") == "datetime"}
+
+    def _inline(self, model, fields):
+        """Line items as inline forms, derived the same way."""
+        inlines = []
+        for name in fields:
+            rel = sa.inspect(model).relationships.get(name)
+            if rel is None or rel.info.get("kind") != "lines":
+                continue
+            child = rel.mapper.class_
+            editable = editable_fields(child)
+            choices = {n: field_info(child, n)["choices"].pairs() for n in editable
+                       if field_info(child, n).get("choices")}
+            inlines.append(InlineFormAdmin(
+                child,
+                form_columns=["id"] + editable,
+                form_label=label_for(model, name),
+                column_labels={n: label_for(child, n) for n in editable},
+                form_args=self._field_args(child, editable),
+                form_choices=choices,
+                form_ajax_refs=self._ajax_refs(child, editable),
+                form_overrides=self._overrides(child, editable),
+            ))
+        return inlines
+
+    # -- forms -----------------------------------------------------------------------
+    def _restrict_lookup_choices(self, form, obj=None):
+        """Dropdowns offer active lookup rows, plus the value a record already holds."""
+        for name, rel in sa.inspect(self.model).relationships.items():
+            target = rel.mapper.class_
+            field = getattr(form, name, None)
+            if field is None or not hasattr(field, "query_factory") or not issubclass(target, Lookup):
+                continue
+            current = getattr(obj, name, None) if obj is not None else None
+            condition = target.is_active.is_(True)
+            if current is not None:
+                condition = sa.or_(condition, target.id == current.id)
+            field.query_factory = (lambda t=target, c=condition: db.session.query(t).filter(c))
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        self._restrict_lookup_choices(form)
+        return form
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        self._restrict_lookup_choices(form, obj)
+        return form
+
+    def validate_form(self, form):
+        """Field validators first, then the model's cross-field rules; errors stay at their fields."""
+        valid = super().validate_form(form)
+        if not hasattr(form, "data") or request.method != "POST":
+            return valid
+        data = {name: field.data for name, field in form._fields.items()}
+        for rule in getattr(self.model, "__rules__", ()):
+            for name, message in rule.errors(data):
+                field = form._fields.get(name)
+                if field is not None:
+                    field.errors = list(field.errors) + [message]
+                else:
+                    flash(message, "error")
+                valid = False
+        return valid and self._validate_lines(form)
+
+    def _validate_lines(self, form):
+        valid = True
+        for name, field in form._fields.items():
+            child_rules = None
+            rel = sa.inspect(self.model).relationships.get(name)
+            if rel is not None and rel.info.get("kind") == "lines":
+                child_rules = getattr(rel.mapper.class_, "__rules__", ())
+            if not child_rules:
+                continue
+            for entry in field.entries:
+                subform = entry.form if hasattr(entry, "form") else entry
+                if getattr(subform, "_should_delete", False):
+                    continue
+                data = {n: f.data for n, f in subform._fields.items()}
+                for rule in child_rules:
+                    for fname, message in rule.errors(data):
+                        target = subform._fields.get(fname)
+                        if target is not None:
+                            target.errors = list(target.errors) + [message]
+                        valid = False
+        return valid
+
+    def handle_view_exception(self, exc):
+        if isinstance(exc, sa.exc.IntegrityError):
+            flash(text("保存失败:数据与已有记录冲突或引用无效,请检查后重试。",
+                       "Not saved: the data conflicts with an existing record or refers to a missing one."),
+                  "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    # -- export ----------------------------------------------------------------------
+    def get_export_value(self, model, name):
+        """Values as shown, with spreadsheet formulas defused."""
+        value = super().get_export_value(model, name)
+        if isinstance(value, str) and value.startswith(EXPORT_UNSAFE):
+            return "'" + value
+        return value
+
+
+class LookupView(DeclaredModelView):
+    """A lookup table: everyone reads it, administrators keep it, referenced rows are deactivated."""
+
+    write_roles = ("admin",)
+    column_default_sort = None
+
+    def delete_model(self, model):
+        """Delete an unused row; deactivate one that records still point to."""
+        if not is_referenced(model):
+            return super().delete_model(model)
+        model.is_active = False
+        db.session.commit()
+        flash(text(f"「{model}」已被记录引用,已停用而未删除:它不再出现在选择列表中,旧记录保持不变。",
+                   f"'{model}' is in use, so it was deactivated rather than deleted."), "warning")
+        return True
+
+
+def is_referenced(row) -> bool:
+    """Whether any row of any table points at this one."""
+    table = row.__table__
+    for other in db.metadata.tables.values():
+        for fk in other.foreign_keys:
+            if fk.column.table is table:
+                hit = db.session.execute(sa.select(sa.literal(1)).where(fk.parent == row.id).limit(1)).first()
+                if hit:
+                    return True
+    return False
+
+
+class FormView(DeclaredModelView):
+    """One of the 60 forms: newest first, serial number and audit columns shown, estate defaulted."""
+
+    column_default_sort = ("id", True)
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        if request.method == "GET" and hasattr(form, "project") and form.project.data is None:
+            from ..models import Project
+
+            staff = getattr(current_user, "staff", None)
+            form.project.data = (staff.project if staff and staff.project else
+                                 Project.query.filter_by(is_active=True).order_by(Project.id).first())
+        return form

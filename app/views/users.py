@@ -1,0 +1,49 @@
+"""Accounts, kept by administrators: create, deactivate, re-role, reset passwords."""
+from flask_admin.contrib.sqla import ModelView
+from wtforms import PasswordField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..extensions import db
+from ..i18n import L
+from ..models import User
+from .base import Secured
+
+
+class UserView(Secured, ModelView):
+    """Only administrators reach any page of it; accounts are deactivated, never deleted."""
+
+    roles = ("admin",)
+    can_delete = False
+    can_view_details = True
+    column_list = ("username", "display_name", "roles", "is_active", "locale", "last_login_at")
+    column_searchable_list = ("username", "display_name")
+    column_filters = ("is_active",)
+    form_columns = ("username", "display_name", "roles", "staff", "is_active", "locale", "new_password")
+    column_details_exclude_list = ("password_hash",)
+    column_export_exclude_list = ("password_hash",)
+    form_ajax_refs = {"staff": {"fields": ("name", "employee_no"), "page_size": 10}}
+    form_choices = {"locale": [("zh_Hans_CN", "中文"), ("en", "English")]}
+    column_labels = {
+        "username": L("用户名", "Username"), "display_name": L("姓名", "Name"), "roles": L("角色", "Roles"),
+        "staff": L("员工档案", "Staff record"), "is_active": L("启用", "Active"), "locale": L("界面语言", "Language"),
+        "last_login_at": L("上次登录", "Last login"), "created_at": L("创建时间", "Created at"),
+        "new_password": L("新密码", "New password"),
+    }
+    form_extra_fields = {"new_password": PasswordField(L("新密码", "New password"), validators=[
+        Optional(), Length(min=8, message=L("密码至少8位", "At least 8 characters"))])}
+    column_descriptions = {"new_password": L("新建账号时必填;编辑时留空则不修改密码",
+                                             "Required for a new account; leave blank to keep the password")}
+
+    def __init__(self):
+        super().__init__(User, db.session, name=L("用户与角色", "Users & roles"), endpoint="user",
+                         category=L("系统管理", "Administration"))
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.new_password.validators = [InputRequired(L("请设置初始密码", "Set an initial password")),
+                                        *form.new_password.validators[1:]]
+        return form
+
+    def on_model_change(self, form, model, is_created):
+        if form.new_password.data:
+            model.set_password(form.new_password.data)

@@ -1,4 +1,6 @@
 """The property service desk (物业客服后台): a Flask-Admin backoffice over the manual's 60 forms."""
+from pathlib import Path
+
 from flask import Flask, redirect, url_for
 
 from . import config
@@ -12,7 +14,8 @@ def create_app(overrides=None) -> Flask:
     config.load(app, overrides)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True,
+                     compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)

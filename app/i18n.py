@@ -1,5 +1,5 @@
 """Bilingual text: Chinese first, English derived from field names unless given."""
-from flask import has_request_context, request, session
+from flask import has_request_context, session
 from flask_babel import LazyString, get_locale
 from flask_login import current_user
 

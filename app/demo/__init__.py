@@ -3,13 +3,15 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 from ..cli import create_user, ensure_roles
 from ..extensions import db
 from ..models import (
     FORMS, Building, ComplaintCategory, Contractor, Department, FeeItem, FireExtinguisher, Key, KeyCategory,
     Owner, Project, PublicArea, Resident, StaffMember, Unit, UnitOwner, User,
 )
-from .generator import build, fake_values, id18, mobile, person_name, recent_moment, uscc
+from .generator import build, fake_record, id18, mobile, person_name, recent_moment, uscc
 
 ACCOUNTS = (("admin", "admin-demo-1", ("admin",)), ("manager", "manager-demo-1", ("manager",)),
             ("clerk", "clerk-demo-1", ("clerk",)), ("clerk2", "clerk-demo-2", ("clerk",)))
@@ -158,11 +160,31 @@ def seed_inventory(rnd, project):
 def seed_forms(rnd, project, per_form):
     """Records in every form, in manual order so later forms can point at earlier ones."""
     users = db.session.scalars(db.select(User)).all()
-    for model in sorted(FORMS.values(), key=lambda m: m.__form__.sort_key):
+    for model in dependency_order(FORMS.values()):
         for i in range(per_form):
-            record = build(model, fake_values(model, rnd, i + 1), rnd)
+            record = build(model, *fake_record(model, rnd, i + 1))
             record.project = project
             record.created_at = recent_moment(rnd, 90)
             record.created_by = record.updated_by = rnd.choice(users)
             db.session.add(record)
         db.session.commit()
+
+
+def dependency_order(models):
+    """Forms after the forms they point to (manual order otherwise; a cycle is broken by it)."""
+    ordered, placed = [], set()
+    pending = sorted(models, key=lambda m: m.__form__.sort_key)
+
+    def place(model, path):
+        if model in placed or model in path:
+            return
+        for rel in sa.inspect(model).relationships:
+            target = rel.mapper.class_
+            if target in FORMS.values() and target is not model:
+                place(target, path | {model})
+        placed.add(model)
+        ordered.append(model)
+
+    for model in pending:
+        place(model, frozenset())
+    return ordered

@@ -1,5 +1,4 @@
 """Plausible values for any declared model, read off its column kinds; used by the demo data and the tests."""
-import random
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
@@ -64,13 +63,13 @@ def value_for(model, name, rnd, serial=0):
     if info.get("choices"):
         return rnd.choice(info["choices"].codes)
     makers = {
-        "flag": lambda: rnd.random() < 0.5,
+        "flag": lambda: rnd.random() < 0.8,  # most boxes on a filled form are ticked
         "date": lambda: recent_moment(rnd).date(),
         "datetime": lambda: recent_moment(rnd),
         "time": lambda: time(rnd.randrange(7, 20), rnd.choice((0, 30))),
         "count": lambda: rnd.randint(0, 20),
         "qty": lambda: rnd.randint(1, 10),
-        "integer": lambda: _number(info, rnd, 1, 30),
+        "integer": lambda: _number(info, rnd, 1, 12),
         "money": lambda: Decimal(rnd.randrange(0, 500000)) / 100,
         "decimal": lambda: _number(info, rnd, 1, 200, whole=False),
         "score": lambda: _number(info, rnd, info.get("high", 10) * 0.6, info.get("high", 10), whole=False),
@@ -104,10 +103,26 @@ def pick_row(target, rnd):
     return db.session.get(target, rnd.choice(ids)) if ids else None
 
 
-def fake_values(model, rnd, serial=0, optional=0.8):
+def fake_record(model, rnd, serial=0, optional=0.8, lines=(2, 3)):
+    """(values, line items by relationship) for a whole form, its rules seeing both."""
+    for _attempt in range(40):
+        items = {}
+        for name, rel in sa.inspect(model).relationships.items():
+            if rel.info.get("kind") == "lines":
+                child = rel.mapper.class_
+                items[name] = [{**fake_values(child, rnd, i + 1, optional), "sort": i + 1}
+                               for i in range(rnd.randint(*lines))]
+        try:
+            return fake_values(model, rnd, serial, optional, items, attempts=15), items
+        except ValueError:
+            continue  # the rules want other line items: draw them again
+    raise ValueError(f"could not make valid demo values for {model.__name__}")
+
+
+def fake_values(model, rnd, serial=0, optional=0.8, items=None, attempts=60):
     """Values for every editable field that satisfy the model's validators and cross-field rules."""
     names = [n for n in editable_fields(model) if field_info(model, n).get("kind") != "lines"]
-    for _attempt in range(60):
+    for _attempt in range(attempts):
         values = {}
         for name in names:
             column = model.__table__.columns.get(name)
@@ -119,36 +134,32 @@ def fake_values(model, rnd, serial=0, optional=0.8):
                 values[name] = value_for(model, name, rnd, serial)
             else:
                 values[name] = None
-        if _mend(model, values, rnd, serial):
+        if _mend(model, values, rnd, serial, items or {}):
             return values
-    raise RuntimeError(f"could not make valid demo values for {model.__name__}")
+    raise ValueError(f"could not make valid demo values for {model.__name__}")
 
 
-def _mend(model, values, rnd, serial):
-    """Repair what breaks a rule: fill a blank field, or apply the rule's own repair; True when clean."""
-    for _round in range(6):
-        broken = [(rule, field) for rule in getattr(model, "__rules__", ()) for field, _ in rule.errors(values)]
+def _mend(model, values, rnd, serial, items):
+    """Mend what breaks a rule: fill a blank field, apply the rule's repair, or draw the field again."""
+    for _round in range(20):
+        data = {**values, **items}
+        broken = [(rule, field) for rule in getattr(model, "__rules__", ()) for field, _ in rule.errors(data)]
         if not broken:
             return True
         for rule, field in broken:
-            if values.get(field) in (None, "", False):
-                values[field] = True if field_info(model, field).get("kind") == "flag" else value_for(
-                    model, field, rnd, serial)
-            elif rule.repair:
+            if values.get(field) in (None, "", False) and field_info(model, field).get("kind") == "flag":
+                values[field] = True
+            elif values.get(field) not in (None, "", False) and rule.repair:
                 rule.repair(values)
             else:
-                return False
+                values[field] = value_for(model, field, rnd, serial)
     return False
 
 
-def build(model, values, rnd, lines=(2, 4)):
-    """An unsaved instance from values, with a few line items of each inline list."""
+def build(model, values, items):
+    """An unsaved instance from a form's values and line items."""
     obj = model(**{k: v for k, v in values.items() if v is not None})
-    for name, rel in sa.inspect(model).relationships.items():
-        if rel.info.get("kind") == "lines":
-            child = rel.mapper.class_
-            for i in range(rnd.randint(*lines)):
-                line = {**fake_values(child, rnd, i + 1), "sort": i + 1}
-                getattr(obj, name).append(child(**{k: v for k, v in line.items() if v is not None}))
+    for name, rows in items.items():
+        child = getattr(model, name).property.mapper.class_
+        getattr(obj, name).extend(child(**{k: v for k, v in row.items() if v is not None}) for row in rows)
     return obj
-

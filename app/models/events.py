@@ -1,5 +1,5 @@
 """Session hooks: stamp who changed a row, issue serial numbers, write the audit log."""
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -22,7 +22,8 @@ def next_serial(session, record) -> str:
     """Take the next number of this estate, form and year; the row lock serialises writers."""
     form = record.__form__
     now = (record.created_at or utcnow()).astimezone(LOCAL_TZ)
-    key = dict(project_id=record.project_id, form_code=form.code, year=now.year)
+    project_id = record.project_id or record.project.id  # the key column is filled only during the flush
+    key = dict(project_id=project_id, form_code=form.code, year=now.year)
     table = SerialCounter.__table__
     where = sa.and_(*(table.c[k] == val for k, val in key.items()))
     bump = table.update().where(where).values(last_value=table.c.last_value + 1)
@@ -43,7 +44,7 @@ def _insert_ignore(session, table, key):
 
 
 def _jsonable(value):
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, (datetime, date, time)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
@@ -79,7 +80,7 @@ def stamp_and_number(session, flush_context, instances):
             obj.created_at = obj.created_at or utcnow()
             obj.created_by_id = obj.created_by_id or user_id
             obj.updated_by_id = obj.updated_by_id or user_id
-        if isinstance(obj, FormRecord) and not obj.serial_no and obj.project_id:
+        if isinstance(obj, FormRecord) and not obj.serial_no and (obj.project_id or obj.project):
             obj.serial_no = next_serial(session, obj)
     for obj in session.dirty:
         if isinstance(obj, Audited) and session.is_modified(obj):

@@ -9,6 +9,7 @@ from flask_admin.model.form import InlineFormAdmin
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms.validators import ValidationError
 
 from ..extensions import db
 from ..i18n import L, humanize, text
@@ -122,7 +123,7 @@ class DeclaredModelView(Secured, ModelView):
 
     def __init__(self, model, **kwargs):
         self._derive(model)
-        super().__init__(model, db.session, **kwargs)
+        super().__init__(model, db, **kwargs)
 
     # -- permissions -----------------------------------------------------------------
     @property
@@ -276,7 +277,7 @@ class DeclaredModelView(Secured, ModelView):
     def validate_form(self, form):
         """Field validators first, then the model's cross-field rules; errors stay at their fields."""
         valid = super().validate_form(form)
-        if not hasattr(form, "data") or request.method != "POST":
+        if isinstance(form, (self._delete_form_class, self._action_form_class)) or request.method != "POST":
             return valid
         data = {name: field.data for name, field in form._fields.items()}
         for rule in getattr(self.model, "__rules__", ()):
@@ -310,6 +311,13 @@ class DeclaredModelView(Secured, ModelView):
                             target.errors = list(target.errors) + [message]
                         valid = False
         return valid
+
+    def on_model_change(self, form, model, is_created):
+        """Refuse a record that points at itself (a follow-up of itself, its own previous permit)."""
+        for name, rel in sa.inspect(self.model).relationships.items():
+            if rel.mapper.class_ is self.model and not rel.uselist and getattr(model, name) is model:
+                raise ValidationError(text(f"「{self.column_labels.get(name, name)}」不能指向本记录自身",
+                                           f"'{self.column_labels.get(name, name)}' cannot point at this record"))
 
     def handle_view_exception(self, exc):
         if isinstance(exc, sa.exc.IntegrityError):

@@ -35,7 +35,7 @@ class UserView(Secured, ModelView):
                                              "Required for a new account; leave blank to keep the password")}
 
     def __init__(self):
-        super().__init__(User, db.session, name=L("用户与角色", "Users & roles"), endpoint="user",
+        super().__init__(User, db, name=L("用户与角色", "Users & roles"), endpoint="user",
                          category=L("系统管理", "Administration"))
 
     def create_form(self, obj=None):

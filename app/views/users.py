@@ -1,12 +1,23 @@
 """Accounts, kept by administrators: create, deactivate, re-role, reset passwords."""
 from flask_admin.contrib.sqla import ModelView
 from wtforms import PasswordField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import StopValidation, ValidationError
 
 from ..extensions import db
-from ..i18n import L
+from ..i18n import L, text
 from ..models import User
 from .base import Secured
+
+
+def given(form, field):
+    """A new account needs a first password (messages are plain text so Flask-Admin shows them)."""
+    if not field.data:
+        raise StopValidation(text("请设置初始密码", "Set an initial password"))
+
+
+def long_enough(form, field):
+    if field.data and len(field.data) < 8:
+        raise ValidationError(text("密码至少8位", "At least 8 characters"))
 
 
 class UserView(Secured, ModelView):
@@ -29,8 +40,7 @@ class UserView(Secured, ModelView):
         "last_login_at": L("上次登录", "Last login"), "created_at": L("创建时间", "Created at"),
         "new_password": L("新密码", "New password"),
     }
-    form_extra_fields = {"new_password": PasswordField(L("新密码", "New password"), validators=[
-        Optional(), Length(min=8, message=L("密码至少8位", "At least 8 characters"))])}
+    form_extra_fields = {"new_password": PasswordField(L("新密码", "New password"), validators=[long_enough])}
     column_descriptions = {"new_password": L("新建账号时必填;编辑时留空则不修改密码",
                                              "Required for a new account; leave blank to keep the password")}
 
@@ -40,8 +50,7 @@ class UserView(Secured, ModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        form.new_password.validators = [InputRequired(L("请设置初始密码", "Set an initial password")),
-                                        *form.new_password.validators[1:]]
+        form.new_password.validators = [given, long_enough]
         return form
 
     def on_model_change(self, form, model, is_created):

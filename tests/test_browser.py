@@ -1,0 +1,111 @@
+"""A clerk fills in form 6.60 in a real Chromium: login, select2 type-ahead, date picker, save, list."""
+import os
+import threading
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from app.demo import load_demo
+from app.extensions import db
+from app.models import StaffMember, Unit
+from app.models.forms.front_desk import CallVisitLog
+from app.models.base import LOCAL_TZ
+from conftest import PASSWORDS, make_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """The app over a migrated demo database, with CSRF on as in production."""
+    app = make_app(tmp_path_factory.mktemp("db") / "desk.sqlite", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        upgrade()
+        load_demo(units=24, per_form=2)
+    return app
+
+
+@pytest.fixture(scope="module")
+def base_url(app):
+    """The app served on a free local port from a background thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(base_url):
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": 1280, "height": 1600})
+        context.set_default_timeout(15_000)
+        yield context.new_page()
+        browser.close()
+
+
+def pick_ajax(page, field, typed, label):
+    """Open a select2 (v3) ajax widget, type part of a value and click the matching result."""
+    page.click(f"#s2id_{field} a.select2-choice")
+    page.fill("#select2-drop .select2-input", typed)
+    page.locator("#select2-drop .select2-result-selectable", has_text=label).first.click()
+    assert page.locator(f"#s2id_{field} .select2-chosen").inner_text() == label
+
+
+def choose(page, field, value):
+    """Set a plain select2 <select>; select2 v3 keeps the real select off screen, so go through it."""
+    page.select_option(f"#{field}", value, force=True)
+    page.evaluate("f => $('#' + f).trigger('change')", field)
+
+
+def test_clerk_registers_a_call_in_the_browser(app, page, tmp_path):
+    """A clerk logs in, registers an owner's call with a typed-in unit and staff, and finds it listed."""
+    with app.app_context():
+        unit = Unit.query.filter_by(display_no="1栋1单元102").one()
+        staff = StaffMember.query.filter_by(is_active=True).order_by(StaffMember.id).first()
+        unit_id, staff_id, staff_no, staff_name = unit.id, staff.id, staff.employee_no, staff.name
+
+    page.goto("/login")
+    page.fill("#username", "clerk")
+    page.fill("#password", PASSWORDS["clerk"])
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/**")
+
+    page.goto("/admin/call_visit_log/new/")
+    page.click("#contact_at")
+    page.fill("#contact_at", "2024-05-06 09:30:00")
+    page.press("#contact_at", "End")  # the picker reads typed text on keyup, which fill() does not send
+    page.locator(".daterangepicker .applyBtn").filter(visible=True).click()
+    choose(page, "contact_mode", "call")
+    choose(page, "caller_kind", "owner")
+    page.fill("#name", "浏览器测试王先生")
+    pick_ajax(page, "unit", "102", "1栋1单元102")
+    page.fill("#phone", "13800138000")
+    choose(page, "category", "repair")
+    page.fill("#matter", "厨房水管漏水,浏览器登记")
+    pick_ajax(page, "received_by", staff_no, staff_name)
+    choose(page, "routing", "settled")
+    page.click("input[type=submit][value=保存]")
+
+    page.wait_for_url("**/admin/call_visit_log/")
+    with app.app_context():
+        record = CallVisitLog.query.filter_by(name="浏览器测试王先生").one()
+        assert (record.unit_id, record.received_by_id, record.category) == (unit_id, staff_id, "repair")
+        assert record.contact_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") == "2024-05-06 09:30"
+        serial = record.serial_no
+        db.session.remove()
+    row = page.locator("table.model-list tbody tr", has_text="浏览器测试王先生")
+    assert row.count() == 1
+    assert serial and serial in row.inner_text() and "1栋1单元102" in row.inner_text()
+    page.screenshot(path=tmp_path / "call_visit_log_list.png", full_page=True)

@@ -94,6 +94,12 @@ class Check:
             field.data = self.normalize(field.data)
 
 
+def uppercase(form, field):
+    """Store document numbers upper-case (a resident ID's check character is X, never x)."""
+    if isinstance(field.data, str):
+        field.data = field.data.strip().upper()
+
+
 class Range:
     """Numbers within [low, high]; either bound may be None."""
 

@@ -9,8 +9,8 @@ from werkzeug.serving import make_server
 from app.demo import load_demo
 from app.extensions import db
 from app.models import StaffMember, Unit
-from app.models.forms.front_desk import CallVisitLog
 from app.models.base import LOCAL_TZ
+from app.models.forms.front_desk import CallVisitLog
 from conftest import PASSWORDS, make_app
 
 pytestmark = pytest.mark.browser
@@ -47,6 +47,7 @@ def base_url(app):
 
 @pytest.fixture
 def page(base_url):
+    """A fresh headless Debian chromium page pointed at the served app."""
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         context = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": 1280, "height": 1600})
@@ -64,9 +65,8 @@ def pick_ajax(page, field, typed, label):
 
 
 def choose(page, field, value):
-    """Set a plain select2 <select>; select2 v3 keeps the real select off screen, so go through it."""
+    """Set a plain select2 <select> through the real element, which select2 v3 keeps off screen."""
     page.select_option(f"#{field}", value, force=True)
-    page.evaluate("f => $('#' + f).trigger('change')", field)
 
 
 def test_clerk_registers_a_call_in_the_browser(app, page, tmp_path):

@@ -39,7 +39,8 @@ class User(UserMixin, db.Model):
     password_hash = sa.Column(sa.String(256), nullable=False)
     is_active = sa.Column(sa.Boolean, nullable=False, default=True, info=dict(label="启用", en="Active"))
     locale = sa.Column(sa.String(16), nullable=True, info=dict(label="界面语言", en="Language"))
-    staff_id = sa.Column(sa.Integer, sa.ForeignKey("staff_members.id"), nullable=True)
+    # use_alter: staff rows point back at users (created_by), so this key is added after both tables exist
+    staff_id = sa.Column(sa.Integer, sa.ForeignKey("staff_members.id", use_alter=True), nullable=True)
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, info=dict(label="创建时间"))
     last_login_at = sa.Column(UTCDateTime, nullable=True, info=dict(label="上次登录", en="Last login"))
     roles = relationship(Role, secondary=user_roles, lazy="selectin", info=dict(label="角色", en="Roles"))

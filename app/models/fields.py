@@ -133,7 +133,7 @@ def id_card(label, **kw):
 
 def id_number(label, **kw):
     """A document number checked against its id_type field (V-IDDOC)."""
-    return column(sa.String(32), label, kind="id_number", **kw)
+    return column(sa.String(32), label, kind="id_number", validators=[v.uppercase], **kw)
 
 
 def uscc(label, **kw):

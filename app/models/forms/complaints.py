@@ -94,7 +94,7 @@ class ComplaintTicket(FormRecord, db.Model):
     received_by_id, received_by = f.ref("StaffMember", "投诉受理人", required=True)
     handler_id, handler = f.ref("StaffMember", "投诉处理人")
     handling_method = f.choice("处理方式", HANDLING_METHOD)
-    work_order_id, work_order = f.ref("WorkOrder", "派工单")
+    # the work orders a complaint dispatches point back at it (WorkOrder.source_complaint)
     promised_reply_at = f.when("约定回复时间")
     result = f.long_text("处理结果", demo=[
         "已书面通知装修户,晚上施工已停止", "工程部已更换灯管12支", "已与快递公司协调,赔偿业主损失",
@@ -107,8 +107,6 @@ class ComplaintTicket(FormRecord, db.Model):
     __rules__ = (
         required_if("unit", lambda d: d.get("is_resident"), "业主/住户投诉须填写房号",
                     "A resident's complaint needs a unit"),
-        required_if("work_order", equals("handling_method", "work_order"), "派工处理须关联派工单",
-                    "Link the work order"),
         date_order("received_at", "promised_reply_at"),
         date_order("received_at", "replied_at"),
         Rule("reply_method", lambda d: d.get("households_count", 0) < 5 or not d.get("reply_method")

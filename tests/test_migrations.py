@@ -1,0 +1,78 @@
+"""The Alembic migrations build exactly the schema the models declare, on SQLite and on PostgreSQL."""
+import random
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from app.demo import load_demo
+from app.demo.generator import fake_record
+from app.extensions import db
+from app.models import FORMS
+from tests.conftest import login, make_app
+from tests.formdata import payload
+
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def schema_differences():
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def test_sqlite_migrations_match_the_models(tmp_path):
+    app = make_app(tmp_path / "migrated.sqlite")
+    with app.app_context():
+        upgrade()
+        assert schema_differences() == []
+        downgrade(revision="base")
+        assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
+        upgrade()
+        assert schema_differences() == []
+
+
+@pytest.fixture
+def postgres_url():
+    """A throwaway database on the local PostgreSQL server, dropped afterwards."""
+    try:
+        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        admin.connect().close()
+    except Exception as exc:  # noqa: BLE001 (any failure to connect means: no server here)
+        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is not reachable: {exc.__class__.__name__}")
+    name = f"desk_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_migrations_demo_and_a_form(postgres_url, tmp_path):
+    app = make_app(tmp_path / "unused.sqlite", SQLALCHEMY_DATABASE_URI=postgres_url)
+    with app.app_context():
+        upgrade()
+        assert schema_differences() == []
+        load_demo(units=24, per_form=2)
+        counts = {name: db.session.scalar(sa.select(sa.func.count(model.id))) for name, model in FORMS.items()}
+        db.session.remove()
+        db.engine.dispose()
+    assert set(counts.values()) == {2}
+    client = login(app.test_client(), "clerk")
+    assert client.get("/admin/call_visit_log/?search=王").status_code == 200
+    found = client.get("/admin/call_visit_log/ajax/lookup/?name=unit&query=单元10").json
+    assert found and all("单元10" in label for _, label in found)
+    model = FORMS["call_visit_log"]
+    with app.app_context():
+        values, lines = fake_record(model, random.Random(5), optional=1.0)
+        data = payload(model, values, lines)
+    assert client.post("/admin/call_visit_log/new/", data=data).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(model.id))) == 3
+        db.session.remove()
+        db.engine.dispose()

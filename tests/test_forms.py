@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.demo.generator import build, fake_record
 from app.extensions import db
 from app.models import FORMS
-from tests.formdata import editable, encode, errors_in, line_relations, payload, stored_matches
+from tests.formdata import editable, encode, errors_in, payload, stored_matches
 
 FORM_NAMES = sorted(FORMS, key=lambda name: FORMS[name].__form__.sort_key)
 ROLES = ("clerk", "manager", "admin")

@@ -161,10 +161,11 @@ def seed_forms(rnd, project, per_form):
     """Records in every form, in manual order so later forms can point at earlier ones."""
     users = db.session.scalars(db.select(User)).all()
     for model in dependency_order(FORMS.values()):
-        for i in range(per_form):
+        moments = sorted(recent_moment(rnd, 90) for _ in range(per_form))  # serial numbers follow the dates
+        for i, moment in enumerate(moments):
             record = build(model, *fake_record(model, rnd, i + 1))
             record.project = project
-            record.created_at = recent_moment(rnd, 90)
+            record.created_at = moment
             record.created_by = record.updated_by = rnd.choice(users)
             db.session.add(record)
         db.session.commit()

@@ -23,6 +23,8 @@ def init_views(app):
     app.jinja_env.globals["_t"] = text
     admin = Admin(app, name=L("物业客服后台", "Service desk"), theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/desk_base.html"),
                   index_view=HomeView(name=L("首页", "Home"), url="/admin"))
+    for labels in GROUPS.values():  # the menu follows the manual's grouping, not registration order
+        admin.add_category(L(*labels))
     for model in sorted(FORMS.values(), key=lambda m: m.__form__.sort_key):
         form = model.__form__
         group = L(*GROUPS[form.group])

@@ -87,6 +87,15 @@ def editable_fields(model):
             if not field_info(model, n).get("readonly") and n not in ("serial_no", "id")]
 
 
+def label_column(target):
+    """The column people know a row by: its name, else its first search column (room number, tag)."""
+    columns = target.__table__.columns
+    if "name" in columns:
+        return "name"
+    first = (getattr(target, "__search__", ()) or (None,))[0]
+    return first if first in columns else None
+
+
 def _format_datetime(view, value, name):
     return format_datetime(value, "yyyy-MM-dd HH:mm")
 
@@ -97,6 +106,13 @@ def _format_date(view, value, name):
 
 def _format_bool(view, value, name):
     return Markup("&#10003;") if value else ""
+
+
+def _format_bool_text(view, value, name):
+    return text("是", "Yes") if value else text("否", "No")
+
+
+SHOWN_TYPES = {datetime: _format_datetime, date: _format_date}
 
 
 class DeclaredModelView(Secured, ModelView):
@@ -116,8 +132,9 @@ class DeclaredModelView(Secured, ModelView):
     details_modal = False
     edit_modal = False
     form_overrides: dict = {}
-    column_type_formatters = {**ModelView.column_type_formatters, datetime: _format_datetime,
-                              date: _format_date, bool: _format_bool}
+    column_type_formatters = {**ModelView.column_type_formatters, **SHOWN_TYPES, bool: _format_bool}
+    column_type_formatters_detail = {**SHOWN_TYPES, bool: _format_bool_text}
+    column_type_formatters_export = {**SHOWN_TYPES, bool: _format_bool_text}
     column_default_sort = ("id", True)
     filter_converter = DeskFilterConverter()
 
@@ -166,15 +183,15 @@ class DeclaredModelView(Secured, ModelView):
         listed = list(getattr(model, "__list__", ()) or fields[:7])
         self.column_labels = {**labels, **(self.column_labels or {})}
         self.column_list = self.column_list or listed
-        self.column_details_list = self.column_details_list or (
-            ["id"] + [n for n in fields if field_info(model, n).get("kind") != "lines"] + list(AUDIT_COLUMNS))
+        head = [n for n in ("serial_no", "status", "project") if n in fields]
+        self.column_details_list = self.column_details_list or (head + [
+            n for n in fields if n not in head and field_info(model, n).get("kind") != "lines"] + list(AUDIT_COLUMNS))
         self.column_export_list = self.column_export_list or self.column_details_list
         self.column_choices = {n: c.pairs() for n, c in choices.items()}
         self.form_choices = {n: c.pairs() for n, c in choices.items() if n in editable}
         self.column_searchable_list = self.column_searchable_list or list(getattr(model, "__search__", ()))
         self.column_filters = self.column_filters or self._default_filters(model, fields)
-        self.column_sortable_list = self.column_sortable_list or [
-            n for n in listed if n in model.__table__.columns]
+        self.column_sortable_list = self.column_sortable_list or self._sortable(model, listed)
         self.form_columns = self.form_columns or [n for n in editable if field_info(model, n).get("kind") != "lines"]
         self.form_args = {**self._field_args(model, editable), **(self.form_args or {})}
         self.form_ajax_refs = self.form_ajax_refs or self._ajax_refs(model, editable)
@@ -192,11 +209,21 @@ class DeclaredModelView(Secured, ModelView):
             if kind in ("date", "datetime", "choice", "flag", "money", "count") or info.get("choices"):
                 out.append(name)
             elif name in sa.inspect(model).relationships and kind != "lines":
-                target = sa.inspect(model).relationships[name].mapper.class_
-                searchable = getattr(target, "__search__", ()) or ("name",)
-                column = searchable[0]
-                if column in target.__table__.columns:
+                column = label_column(sa.inspect(model).relationships[name].mapper.class_)
+                if column:
                     out.append(f"{name}.{column}")
+        return out
+
+    @staticmethod
+    def _sortable(model, listed):
+        """Columns sort by themselves; references by the target's search column (a room number, a name)."""
+        out = []
+        for name in listed:
+            rel = sa.inspect(model).relationships.get(name)
+            if name in model.__table__.columns:
+                out.append(name)
+            elif rel is not None and label_column(rel.mapper.class_):
+                out.append((name, f"{name}.{label_column(rel.mapper.class_)}"))
         return out
 
     @staticmethod

@@ -100,3 +100,9 @@ def test_only_administrators_delete(app, client_for, rnd, name, role, allowed):
         response = client.post(f"/admin/{name}/delete/", data={"id": record_id})
         assert response.status_code == (302 if allowed else 403)
         assert count(model) == before - (1 if allowed else 0)
+
+
+def test_all_sixty_forms_of_the_manual_are_there():
+    numbers = sorted(FORMS[name].__form__.sort_key for name in FORMS)
+    assert numbers == list(range(1, 61))
+    assert FORMS["call_visit_log"].__form__.code == "WI-NWGZ-AL.KF-06-60"

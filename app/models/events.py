@@ -72,8 +72,12 @@ def _changes(obj):
 @event.listens_for(Session, "before_flush")
 def stamp_and_number(session, flush_context, instances):
     user_id = _acting_user_id()
-    for obj in list(session.new) + list(session.dirty):
-        if hasattr(obj, "before_save"):  # derived columns, e.g. a unit's full room number
+    changed = list(session.new) + list(session.dirty)
+    # a form whose line items alone changed still recomputes its totals
+    parents = [obj.parent for obj in changed + list(session.deleted)
+               if isinstance(obj, LineItem) and getattr(obj, "parent", None) is not None]
+    for obj in dict.fromkeys(changed + parents):
+        if hasattr(obj, "before_save"):  # derived columns: a unit's full room number, a sheet's totals
             obj.before_save()
     for obj in session.new:
         if isinstance(obj, Audited):

@@ -74,11 +74,6 @@ class UnitKeyHandoverLine(LineItem, db.Model):
     tag_no = f.text("标识编号", 20, demo=TAG_NOS)
     cabinet_position = f.text("钥匙柜位置", 20, demo=CABINET_POSITIONS)
 
-    def before_save(self):
-        """Keep the form's totals right when only this line changed."""
-        if self.parent is not None:
-            self.parent.before_save()
-
 
 class CommonKeyHandover(FormRecord, db.Model):
     """6.32 物业公共区域钥匙接管验收移交表: the developer hands over the plant-room and common-area keys."""
@@ -113,11 +108,6 @@ class CommonKeyHandoverLine(LineItem, db.Model):
     trial_open_ok = f.flag("试开正常")
     tag_no = f.text("标识编号", 20, demo=TAG_NOS)
     cabinet_position = f.text("钥匙柜位置", 20, demo=CABINET_POSITIONS)
-
-    def before_save(self):
-        """Keep the form's total right when only this line changed."""
-        if self.parent is not None:
-            self.parent.before_save()
 
 
 class KeyCustodyDeclaration(FormRecord, db.Model):

@@ -1,13 +1,16 @@
 """Fixtures: one migrated, demo-filled SQLite database per test module, and clients logged in per role."""
 import random
+import uuid
 
 import pytest
+import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app import create_app
 from app.demo import load_demo
 from app.extensions import db
 
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORDS = {"admin": "admin-demo-1", "manager": "manager-demo-1", "clerk": "clerk-demo-1"}
 
 
@@ -49,3 +52,20 @@ def client_for(app):
 @pytest.fixture
 def rnd():
     return random.Random(1234)
+
+
+@pytest.fixture
+def postgres_url():
+    """A throwaway database on the local PostgreSQL server, dropped afterwards."""
+    try:
+        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        admin.connect().close()
+    except Exception as exc:  # noqa: BLE001 (any failure to connect means: no server here)
+        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is not reachable: {exc.__class__.__name__}")
+    name = f"desk_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()

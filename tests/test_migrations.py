@@ -1,6 +1,5 @@
 """The Alembic migrations build exactly the schema the models declare, on SQLite and on PostgreSQL."""
 import random
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -14,9 +13,6 @@ from app.extensions import db
 from app.models import FORMS
 from tests.conftest import login, make_app
 from tests.formdata import payload
-
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
 
 def schema_differences():
     with db.engine.connect() as connection:
@@ -33,23 +29,6 @@ def test_sqlite_migrations_match_the_models(tmp_path):
         assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
         upgrade()
         assert schema_differences() == []
-
-
-@pytest.fixture
-def postgres_url():
-    """A throwaway database on the local PostgreSQL server, dropped afterwards."""
-    try:
-        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        admin.connect().close()
-    except Exception as exc:  # noqa: BLE001 (any failure to connect means: no server here)
-        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is not reachable: {exc.__class__.__name__}")
-    name = f"desk_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.mark.postgres

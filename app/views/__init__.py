@@ -1,5 +1,6 @@
 """Register every page: the login, the home page, the 60 forms by menu group, lookups and users."""
 from flask import render_template
+from flask_babel import format_datetime
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
@@ -9,6 +10,7 @@ from ..models.fields import snake
 from .auth import bp as auth_bp
 from .base import FormView, LookupView
 from .home import HomeView
+from .inbox import InboxView
 from .users import UserView
 
 
@@ -21,6 +23,7 @@ def init_views(app):
     """Build the admin inside the factory and add every view to it."""
     app.register_blueprint(auth_bp)
     app.jinja_env.globals["_t"] = text
+    app.jinja_env.filters["localtime"] = lambda moment: format_datetime(moment, "yyyy-MM-dd HH:mm")
     admin = Admin(app, name=L("物业客服后台", "Service desk"), theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/desk_base.html"),
                   index_view=HomeView(name=L("首页", "Home"), url="/admin"))
     for labels in GROUPS.values():  # the menu follows the manual's grouping, not registration order
@@ -34,6 +37,7 @@ def init_views(app):
     for model in LOOKUPS:
         admin.add_view(LookupView(model, name=L(*model.__label__), endpoint=snake(model.__name__),
                                   category=L("基础资料", "Lookups")))
+    admin.add_view(InboxView())
     admin.add_view(UserView())
 
     @app.errorhandler(403)

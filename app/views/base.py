@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
-from flask_admin import BaseView
+from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import format_date, format_datetime
@@ -14,7 +14,9 @@ from wtforms.validators import ValidationError
 from ..extensions import db
 from ..i18n import L, humanize, text
 from ..models.base import Lookup
+from ..workflow import available, flow_of, perform
 from .fields import ActiveLoader, DeskFilterConverter, LocalDateTimeField
+from .timeline import timeline
 
 AUDIT_COLUMNS = ("created_at", "created_by", "updated_at", "updated_by")
 EXPORT_UNSAFE = ("=", "+", "-", "@", "\t", "\r")
@@ -393,9 +395,10 @@ def is_referenced(row) -> bool:
 
 
 class FormView(DeclaredModelView):
-    """One of the 60 forms: newest first, serial number and audit columns shown, estate defaulted."""
+    """One of the 60 forms: newest first, estate defaulted, a timeline and the flow's buttons on its details."""
 
     column_default_sort = ("id", True)
+    details_template = "admin/model/desk_details.html"
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
@@ -406,3 +409,41 @@ class FormView(DeclaredModelView):
             form.project.data = (staff.project if staff and staff.project else
                                  Project.query.filter_by(is_active=True).order_by(Project.id).first())
         return form
+
+    def render(self, template, **kwargs):
+        """Give the details page the record's timeline and the transitions open to this user."""
+        if template == self.details_template and kwargs.get("model") is not None:
+            record, flow = kwargs["model"], flow_of(self.model)
+            kwargs["events"] = timeline(self, record)
+            if flow is not None:
+                kwargs["transitions"] = available(record, current_user)
+                kwargs["state_label"] = flow.states.label(getattr(record, flow.field))
+        return super().render(template, **kwargs)
+
+    def is_locked(self, record):
+        flow = flow_of(self.model)
+        return flow is not None and getattr(record, flow.field) in flow.locked
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        """Refuse to edit a record its state locks (an approved application, a closed loan)."""
+        record = self.get_one(request.args.get("id", ""))
+        if record is not None and self.is_locked(record):
+            flow = flow_of(self.model)
+            flash(text(f"「{flow.states.label(getattr(record, flow.field))}」状态的记录不能修改",
+                       "A record in this state cannot be edited"), "error")
+            return redirect(self.get_url(".details_view", id=record.id))
+        return super().edit_view()
+
+    @expose("/transition/<action>", methods=("POST",))
+    def transition_view(self, action):
+        """Take one step of the record's flow; refusals come back as messages."""
+        record = self.get_one(request.args.get("id", ""))
+        if record is None or flow_of(self.model) is None:
+            abort(404)
+        reasons = perform(record, action, current_user, request.form.get("comment", ""))
+        if reasons:
+            flash(text("操作未完成:", "Not done: ") + ";".join(reasons), "error")
+        else:
+            flash(text("已完成操作。", "Done."), "success")
+        return redirect(self.get_url(".details_view", id=record.id))

@@ -1,6 +1,7 @@
 """前台与来访: the front desk's registers (6.1, 6.11, 6.13, 6.60)."""
 from ...extensions import db
-from ...i18n import Choices
+from ...i18n import Choices, text
+from ...workflow import Flow, Transition
 from .. import fields as f
 from ..base import Form, FormRecord, LineItem
 from ..enums import ID_TYPE, SATISFACTION, SHIFT
@@ -133,6 +134,19 @@ class ItemRelease(FormRecord, db.Model):
     __list__ = ("serial_no", "unit", "applicant_name", "move_type", "planned_out_at", "slip_no", "status")
     __search__ = ("serial_no", "applicant_name", "applicant_mobile", "vehicle_plate", "mover_company", "slip_no")
     __status__ = ITEM_RELEASE_STATES
+    __flow__ = Flow(ITEM_RELEASE_STATES, [  # §4.5
+        Transition("approve", ("批准放行", "Approve"), ("submitted",), "approved", ("front_desk",), decision=True,
+                   guard=lambda r: [] if r.items else [text("放行条上没有物品", "The slip lists no goods")]),
+        Transition("reject", ("不予放行", "Reject"), ("submitted",), "rejected", ("front_desk",), decision=True,
+                   needs_comment=True, style="danger"),
+        Transition("release", ("门岗放行", "Released at the gate"), ("approved",), "released", ("security",),
+                   guard=lambda r: [] if r.items_match else [text("门岗须核对物品与放行条相符",
+                                                                 "The gate must check the goods against the slip")]),
+        Transition("expire", ("过期作废", "Expire"), ("approved",), "expired", ("front_desk",), style="secondary"),
+        Transition("close", ("关闭", "Close"), ("released",), "closed", ("front_desk",), style="secondary"),
+        Transition("cancel", ("撤销", "Cancel"), ("submitted", "approved"), "cancelled", ("front_desk",),
+                   needs_comment=True, style="secondary"),
+    ], locked=("released", "closed", "rejected", "expired", "cancelled"), limits={"submitted": 4})
     status = f.status(ITEM_RELEASE_STATES, default="submitted")
     unit_id, unit = f.ref("Unit", "房号", required=True)
     applicant_name = f.text("申请人", 40, required=True, demo=["王先生", "李女士", "陈小姐", "张伟", "刘阿姨"])

@@ -1,0 +1,79 @@
+"""A flow: the states of a form and the transitions between them, as data.
+
+A model declares ``__flow__ = Flow(STATES, [Transition(...), ...], locked=(...), limits={...})``;
+the service performs transitions, the views draw buttons and the inbox from the declaration.
+"""
+import dataclasses
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import current_app
+
+# The manual's finer roles (catalogue §4.0) and the system roles that hold them by default;
+# a department overrides FLOW_ROLES in instance/config.py to follow its own division of duties.
+DEFAULT_FLOW_ROLES = {
+    "front_desk": ("clerk", "manager"),
+    "property_assistant": ("clerk", "manager"),
+    "cashier": ("clerk", "manager"),
+    "security": ("clerk", "manager"),
+    "cs_supervisor": ("manager",),
+    "cs_manager": ("manager",),
+    "project_manager": ("manager",),
+    "engineering": ("manager",),
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One way out of one or more states.
+
+    `guard(record)` returns the reasons the step is refused (empty when allowed); `effect(record, user)`
+    runs after the state changed, in the same transaction. A `decision` waits in the inbox of its roles.
+    """
+
+    action: str
+    label: tuple
+    source: tuple
+    target: str
+    roles: tuple
+    guard: Callable | None = None
+    effect: Callable | None = None
+    needs_comment: bool = False
+    decision: bool = False
+    style: str = "primary"
+
+
+@dataclass
+class Flow:
+    """The states of a model and its transitions; `locked` states refuse edits, `limits` are hours."""
+
+    states: object
+    transitions: list
+    field: str = "status"
+    locked: tuple = ()
+    limits: dict = dataclasses.field(default_factory=dict)
+
+    def transition(self, action):
+        return next((t for t in self.transitions if t.action == action), None)
+
+    def inbox_states(self):
+        """States that wait for a decision, with the roles that decide."""
+        out = {}
+        for t in self.transitions:
+            if t.decision:
+                for state in t.source:
+                    out.setdefault(state, set()).update(t.roles)
+        return out
+
+
+def flow_of(model):
+    return getattr(model, "__flow__", None)
+
+
+def may_act(user, roles) -> bool:
+    """Whether the user holds a system role that carries one of the flow roles."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    mapping = current_app.config.get("FLOW_ROLES", DEFAULT_FLOW_ROLES)
+    held = user.role_codes
+    return any(held & set(mapping.get(role, (role,))) for role in roles)

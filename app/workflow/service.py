@@ -1,0 +1,71 @@
+"""The one place a record's state changes."""
+import sqlalchemy as sa
+from flask import current_app
+
+from ..extensions import db
+from ..i18n import text
+from ..models.types import utcnow
+from ..models.workflow import TransitionLog
+from .flow import flow_of, may_act
+
+
+def refusals(record, transition, user, comment=""):
+    """Why `user` may not take `transition` on `record` now; empty when they may."""
+    flow = flow_of(type(record))
+    state = getattr(record, flow.field)
+    reasons = []
+    if state not in transition.source:
+        reasons.append(text(f"当前状态为「{flow.states.label(state)}」,不能{transition.label[0]}",
+                            f"Not possible while {flow.states.label(state)}"))
+    if not may_act(user, transition.roles):
+        reasons.append(text("您的角色不能进行此操作", "Your role may not do this"))
+    if transition.needs_comment and not (comment or "").strip():
+        reasons.append(text("请填写理由", "Give a reason"))
+    if (transition.decision and record.created_by_id == user.id
+            and not current_app.config.get("ALLOW_SELF_APPROVAL", False)):
+        reasons.append(text("不能审批自己登记的申请", "You cannot decide on a request you registered"))
+    if transition.guard is not None and not reasons:
+        reasons.extend(transition.guard(record))
+    return reasons
+
+
+def available(record, user):
+    """(transition, reasons) for every transition out of the record's state."""
+    flow = flow_of(type(record))
+    state = getattr(record, flow.field)
+    return [(t, refusals(record, t, user)) for t in flow.transitions if state in t.source]
+
+
+def perform(record, action, user, comment=""):
+    """Take a transition; returns the reasons it was refused, or [] once it is committed.
+
+    The state is changed by a compare-and-set UPDATE, so of two people acting at once exactly one
+    succeeds, on SQLite and PostgreSQL alike.
+    """
+    flow = flow_of(type(record))
+    transition = flow.transition(action) if flow else None
+    if transition is None:
+        return [text("没有这个操作", "No such action")]
+    reasons = refusals(record, transition, user, comment)
+    if reasons:
+        return reasons
+    model, state = type(record), getattr(record, flow.field)
+    column = getattr(model, flow.field)
+    try:
+        changed = db.session.execute(
+            sa.update(model).where(model.id == record.id, column == state)
+            .values({flow.field: transition.target, "updated_at": utcnow(), "updated_by_id": user.id})
+            .execution_options(synchronize_session=False)).rowcount
+    except sa.exc.OperationalError:  # SQLite refuses a second writer outright instead of waiting
+        changed = 0
+    if changed != 1:
+        db.session.rollback()
+        return [text("该记录刚被他人处理,请刷新后再看", "Someone else has just acted on this record; reload it")]
+    db.session.add(TransitionLog(table_name=model.__tablename__, row_id=record.id, action=action,
+                                 from_state=state, to_state=transition.target, user_id=user.id,
+                                 comment=(comment or "").strip()))
+    db.session.expire(record, [flow.field])
+    if transition.effect is not None:
+        transition.effect(record, user)
+    db.session.commit()
+    return []

@@ -18,6 +18,9 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # a clerk's form may stay open all shift
     FLASK_ADMIN_SWATCH = "default"
     PAGE_SIZE = 20
+    MAX_UPLOAD_BYTES = 10 * 2**20  # one document
+    MAX_CONTENT_LENGTH = 12 * 2**20  # a whole request, refused before it is read
+    ALLOW_SELF_APPROVAL = False  # a manager may not decide on a request they registered
 
 
 def instance_secret_key(instance_path: str) -> str:

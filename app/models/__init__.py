@@ -3,6 +3,7 @@ from . import events  # noqa: F401  (session hooks)
 from . import forms  # noqa: F401
 from .auth import ROLES, Role, User
 from .base import FORMS, GROUPS, AuditLog, FormRecord, LineItem, Lookup, SerialCounter
+from .attachments import Attachment  # noqa: F401
 from .workflow import TransitionLog  # noqa: F401
 from .lookups import (
     Building, ComplaintCategory, Contractor, Department, FeeItem, FireExtinguisher, Key, KeyCategory, Owner,

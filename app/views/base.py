@@ -16,6 +16,7 @@ from ..i18n import L, humanize, text
 from ..models.base import Lookup
 from ..workflow import available, flow_of, perform
 from .fields import ActiveLoader, DeskFilterConverter, LocalDateTimeField
+from .attachments import AttachmentsMixin, attachments_of, kinds_for
 from .timeline import timeline
 
 AUDIT_COLUMNS = ("created_at", "created_by", "updated_at", "updated_by")
@@ -394,7 +395,7 @@ def is_referenced(row) -> bool:
     return False
 
 
-class FormView(DeclaredModelView):
+class FormView(AttachmentsMixin, DeclaredModelView):
     """One of the 60 forms: newest first, estate defaulted, a timeline and the flow's buttons on its details."""
 
     column_default_sort = ("id", True)
@@ -415,6 +416,8 @@ class FormView(DeclaredModelView):
         if template == self.details_template and kwargs.get("model") is not None:
             record, flow = kwargs["model"], flow_of(self.model)
             kwargs["events"] = timeline(self, record)
+            kwargs["attachments"] = attachments_of(record)
+            kwargs["document_kinds"] = kinds_for(self.endpoint)
             if flow is not None:
                 kwargs["transitions"] = available(record, current_user)
                 kwargs["state_label"] = flow.states.label(getattr(record, flow.field))

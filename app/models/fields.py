@@ -153,7 +153,8 @@ def ref(target, label, *, required=False, ondelete=None, index=True, en=None, **
     fk = sa.Column(sa.Integer, sa.ForeignKey(f"{table_of(target)}.id", ondelete=ondelete),
                    nullable=not required, index=index,
                    info=dict(info, label=label, en=en, kind="ref", target=target, validators=[]))
-    rel = relationship(target, foreign_keys=[fk], lazy="selectin", info=dict(label=label, en=en, target=target))
+    rel = relationship(target, foreign_keys=[fk], lazy="selectin",
+                       info=dict(label=label, en=en, target=target, readonly=info.get("readonly", False)))
     return fk, rel
 
 

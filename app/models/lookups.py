@@ -134,6 +134,12 @@ class Unit(Lookup, db.Model):
     occupancy_status = f.choice("状态", OCCUPANCY, required=True, default="undelivered")
     handover_date = f.day("收楼日期")
 
+    def renovation(self):
+        """The unit's current (or latest) renovation application (6.16), if it ever had one."""
+        from .forms.renovation import RenovationApplication  # forms build on lookups, not the other way
+
+        return RenovationApplication.of_unit(self.id)
+
     def before_save(self):
         """Keep the full room number people search by in step with its parts."""
         if self.building is not None:
@@ -315,7 +321,7 @@ class Key(Lookup, db.Model):
     copies = f.qty("把数", required=True, default=1)
     cabinet_no = f.text("钥匙柜", 20, required=True)
     hook_position = f.text("挂位", 20, required=True)
-    status = f.choice("状态", KEY_STATUS, required=True, default="in_cabinet")
+    status = f.choice("状态", KEY_STATUS, required=True, default="in_cabinet", readonly=True)  # moved by hand-overs and loans
     __rules__ = (
         required_if("unit", lambda d: not d.get("room_name"), "请填写房号或设备房名称",
                     "Give a unit or a plant-room name"),

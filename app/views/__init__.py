@@ -8,7 +8,7 @@ from ..i18n import L, text
 from ..models import FORMS, GROUPS, LOOKUPS
 from ..models.fields import snake
 from .auth import bp as auth_bp
-from .base import FormView, LookupView
+from .base import DeclaredModelView, FormView, LookupView
 from .home import HomeView
 from .inbox import InboxView
 from .users import UserView
@@ -34,6 +34,10 @@ def init_views(app):
         admin.add_view(form_view_class(model)(model, name=L(f"{form.number} {form.title}",
                                                               f"{form.number} {form.title_en}"),
                                                 endpoint=snake(model.__name__), category=group))
+    from ..models.forms.key_loans import KeyInventoryCount  # a register of the manual's rules, not one of the 60
+
+    admin.add_view(DeclaredModelView(KeyInventoryCount, name=L(*KeyInventoryCount.__label__),
+                                     endpoint="key_inventory_count", category=L(*GROUPS["keys"])))
     for model in LOOKUPS:
         admin.add_view(LookupView(model, name=L(*model.__label__), endpoint=snake(model.__name__),
                                   category=L("基础资料", "Lookups")))

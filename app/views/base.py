@@ -49,10 +49,11 @@ class SecuredView(Secured, BaseView):
 
 
 def field_info(model, key):
-    """The info dict of a column or relationship."""
+    """The info dict of a column, relationship or hybrid property."""
     attr = sa.inspect(model).attrs.get(key)
     if attr is None:
-        return {}
+        descriptor = sa.inspect(model).all_orm_descriptors.get(key)
+        return getattr(descriptor, "info", None) or {}
     if isinstance(attr, sa.orm.RelationshipProperty):
         return attr.info
     return attr.columns[0].info
@@ -181,7 +182,7 @@ class DeclaredModelView(Secured, ModelView):
         """Fill the Flask-Admin options this view class did not set itself."""
         fields = declared_fields(model)
         editable = editable_fields(model)
-        labels = {n: label_for(model, n) for n in fields + list(AUDIT_COLUMNS) + ["id"]}
+        labels = {n: label_for(model, n) for n in fields + list(AUDIT_COLUMNS) + list(getattr(model, "__list__", ()))}
         choices = {n: field_info(model, n)["choices"] for n in fields if field_info(model, n).get("choices")}
         listed = list(getattr(model, "__list__", ()) or fields[:7])
         self.column_labels = {**labels, **(self.column_labels or {})}
@@ -301,6 +302,7 @@ class DeclaredModelView(Secured, ModelView):
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
+        form._record = obj
         self._restrict_lookup_choices(form, obj)
         return form
 
@@ -310,6 +312,7 @@ class DeclaredModelView(Secured, ModelView):
         if isinstance(form, (self._delete_form_class, self._action_form_class)) or request.method != "POST":
             return valid
         data = {name: field.data for name, field in form._fields.items()}
+        data["_record"] = getattr(form, "_record", None)  # the row being edited, for rules that compare with others
         for rule in getattr(self.model, "__rules__", ()):
             for name, message in rule.errors(data):
                 field = form._fields.get(name)
@@ -371,6 +374,14 @@ class LookupView(DeclaredModelView):
 
     write_roles = ("admin",)
     column_default_sort = None
+    details_template = "admin/model/desk_details.html"
+
+    def render(self, template, **kwargs):
+        """A unit's page says where its renovation stands and what it waits for."""
+        record = kwargs.get("model")
+        if template == self.details_template and hasattr(record, "renovation"):
+            kwargs["renovation"] = record.renovation()
+        return super().render(template, **kwargs)
 
     def delete_model(self, model):
         """Delete an unused row; deactivate one that records still point to."""
@@ -418,6 +429,8 @@ class FormView(AttachmentsMixin, DeclaredModelView):
             kwargs["events"] = timeline(self, record)
             kwargs["attachments"] = attachments_of(record)
             kwargs["document_kinds"] = kinds_for(self.endpoint)
+            if hasattr(record, "standing"):
+                kwargs["standing"] = record.standing()
             if flow is not None:
                 kwargs["transitions"] = available(record, current_user)
                 kwargs["state_label"] = flow.states.label(getattr(record, flow.field))

@@ -23,6 +23,14 @@ DEFAULT_FLOW_ROLES = {
 }
 
 
+class Refused(Exception):
+    """Raised by an effect that finds, under lock, that the step cannot happen after all."""
+
+    def __init__(self, reasons):
+        super().__init__(";".join(reasons))
+        self.reasons = list(reasons)
+
+
 @dataclass(frozen=True)
 class Transition:
     """One way out of one or more states.

@@ -6,7 +6,7 @@ from ..extensions import db
 from ..i18n import text
 from ..models.types import utcnow
 from ..models.workflow import TransitionLog
-from .flow import flow_of, may_act
+from .flow import Refused, flow_of, may_act
 
 
 def refusals(record, transition, user, comment=""):
@@ -66,6 +66,10 @@ def perform(record, action, user, comment=""):
                                  comment=(comment or "").strip()))
     db.session.expire(record, [flow.field])
     if transition.effect is not None:
-        transition.effect(record, user)
+        try:
+            transition.effect(record, user)
+        except Refused as refused:  # e.g. the slot or the key was taken while we held no lock
+            db.session.rollback()
+            return refused.reasons
     db.session.commit()
     return []

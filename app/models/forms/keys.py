@@ -1,30 +1,57 @@
-"""钥匙管理: key hand-overs, custody declarations and loans (6.31, 6.32, 6.39, 6.54)."""
+"""钥匙管理: hand-overs, custody, loans and the monthly count of keys (6.31, 6.32, 6.39, 6.54; §4.2, §5.3)."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import object_session
+from wtforms.validators import ValidationError
+
 from ...extensions import db
-from ...i18n import Choices
+from ...i18n import Choices, text
+from ...workflow import Refused
 from .. import fields as f
 from ..base import Form, FormRecord, LineItem
-from ..enums import ID_TYPE
-from ..rules import Rule, date_order, equals, id_document, required_if
+from ..lookups import KEY_STATUS, Key, KeyCategory, Unit
+from ..rules import Rule, date_order, equals, required_if
 
-UNIT_KEY_KIND = Choices(entry_door="入户门", inner_door="室内门", mailbox="信报箱", meter_box="水电表箱",
-                        entrance_access="单元门禁", other="其他")
-PLANT_ROOM = Choices(power_room="配电房", pump_room="水泵房", lift_machine_room="电梯机房", fire_control_room="消防控制室",
-                     generator_room="发电机房", weak_current="弱电间/管井", roof_door="天台门", stair_door="楼道/单元门",
-                     clubhouse="会所", garage="车库", other="其他")
+# code: (label, tag abbreviation printed on the key's label)
+UNIT_KEY_KINDS = dict(entry_door=("入户门", "RH"), inner_door=("室内门", "SN"), mailbox=("信报箱", "XB"),
+                      meter_box=("水电表箱", "SD"), entrance_access=("单元门禁", "MJ"), other=("其他", "QT"))
+PLANT_ROOMS = dict(power_room=("配电房", "PD"), pump_room=("水泵房", "SB"), lift_machine_room=("电梯机房", "DT"),
+                   fire_control_room=("消防控制室", "XK"), generator_room=("发电机房", "FD"),
+                   weak_current=("弱电间/管井", "RD"), roof_door=("天台门", "TT"), stair_door=("楼道/单元门", "LD"),
+                   clubhouse=("会所", "HS"), garage=("车库", "CK"), other=("其他", "QT"))
+UNIT_KEY_KIND = Choices(**{code: zh for code, (zh, _) in UNIT_KEY_KINDS.items()})
+PLANT_ROOM = Choices(**{code: zh for code, (zh, _) in PLANT_ROOMS.items()})
 DECLARATION_TYPE = Choices(received_all="已领取全部钥匙", custody="委托物业托管钥匙")
 CUSTODY_PURPOSE = Choices(renovation="装修期间", rental_viewing="出租看房", away="长期外出", other="其他")
-KEY_LOAN_STATES = Choices(lent="借出", returned="已归还", overdue="逾期", lost="遗失", issued="已领用")
+# overdue is not a state: it is derived from expected_return_at (KeyLoan.is_overdue)
+KEY_LOAN_STATES = Choices(registered="已登记", pending_approval="待主管审批", lent="借出", returned="已归还",
+                          lost="遗失", issued="已领用", rejected="不予借出", cancelled="已撤销")
 LOAN_TYPE = Choices(loan="借用", issue="领用")
 BORROWER_KIND = Choices(staff="内部员工", outsider="非公司人员")
 OWNER_AUTHORIZATION = Choices(authorized_person="授权取用人本人", written="书面授权", phone_recorded="电话确认+录音")
 KEY_CONDITION = Choices(intact="完好", damaged="损坏", lost="遗失")  # return_condition without the extinguisher code
+DISCREPANCY = Choices(missing="缺失(账面在柜未见钥匙)", unrecorded_return="借出未登记归还(钥匙在柜)",
+                      overdue="借出逾期未还", unexpected="账面不在库却见到钥匙")
+CATEGORY_NAMES = dict(vacant_unit="空置房屋钥匙", owner_custody="业主托管钥匙", equipment_room="各类设施设备用房备用钥匙")
+HELD = ("in_cabinet", "on_loan", "in_custody")  # the keys the company answers for at the monthly count
+COUNT_DAYS = (25, 26, 27)  # S2-1 4.5.6
 
 HANDOVER_PARTIES = ["广州市锦绣房地产开发有限公司", "深圳市华景置业有限公司", "佛山市金湾地产开发有限公司",
                     "东莞市恒信建设工程有限公司"]
 REP_NAMES = ["刘工", "陈经理", "黄建明", "周主管", "吴志刚"]
-TAG_NOS = ["K-01-0101", "K-03-1502", "G-PD-01", "G-SB-02", "K-05-0801"]
 CABINET_POSITIONS = ["A柜-01", "A柜-15", "B柜-03", "C柜-22", "公区柜-07"]
 DISCREPANCIES = ["3栋1201入户门钥匙缺1把", "5栋0803室内门钥匙试开打不开", "无差异", "配电房备用钥匙仅1把,开发商补交中"]
+
+
+class KeyTaken(Refused):
+    """Another loan took the key between the check and the commit; nothing was saved."""
+
+
+def set_by_flow(pair):
+    """A reference the flow fills in: shown on the record, never offered in the form."""
+    fk, rel = pair
+    rel.info["readonly"] = True
+    return fk, rel
 
 
 def _key_category(data):
@@ -36,6 +63,74 @@ def _handover_rules():
         Rule("items", lambda d: "items" not in d or bool(d["items"]), "请至少填写一行钥匙明细",
              "List at least one key"),
     )
+
+
+# -- filing keys from the hand-over forms and the custody declaration ---------------------------
+def _category(session, code):
+    category = session.scalar(sa.select(KeyCategory).filter_by(code=code))
+    if category is None:
+        raise ValidationError(text(f"请先在基础资料中建立钥匙类别「{CATEGORY_NAMES[code]}」({code})",
+                                   f"Create the key category {code} first"))
+    return category
+
+
+def _key_by_tag(session, project_id, tag):
+    pending = [k for k in session.new if isinstance(k, Key) and k.tag_no == tag and k.project_id == project_id]
+    return pending[0] if pending else session.scalar(sa.select(Key).filter_by(project_id=project_id, tag_no=tag))
+
+
+def _free_tag(session, project_id, base):
+    """The label for a new key: its building, unit or room, numbered on when already taken (R-K3)."""
+    base = base[:17]
+    taken = {k.tag_no for k in session.new if isinstance(k, Key)} | set(session.scalars(
+        sa.select(Key.tag_no).where(Key.project_id == project_id, Key.tag_no.like(f"{base}%"))))
+    tag, n = base, 1
+    while tag in taken:
+        n += 1
+        tag = f"{base}-{n}"
+    return tag
+
+
+def _place(position):
+    """'A柜-01' -> cabinet 'A柜', hook '01'; a key without a place waits to be hung."""
+    cabinet, _, hook = (position or "").partition("-")
+    return (cabinet.strip() or "待上柜")[:20], (hook.strip() or "待定")[:20]
+
+
+def _file_keys(record, category_code, describe):
+    """Create the key of each hand-over line, or update the one its assigned tag names: saving again adds none."""
+    session = object_session(record)
+    project_id = record.project_id or getattr(record.project, "id", None)
+    if session is None or project_id is None:
+        return
+    category = _category(session, category_code)
+    for line in record.items:
+        if not line.quantity:
+            continue
+        values = describe(session, line)
+        base = values.pop("tag")
+        key = _key_by_tag(session, project_id, line.tag_no) if line.tag_no else None
+        if key is None:
+            line.tag_no = _free_tag(session, project_id, base)
+            key = Key(project_id=project_id, tag_no=line.tag_no, status="in_cabinet")
+            session.add(key)
+        key.cabinet_no, key.hook_position = _place(line.cabinet_position)
+        for name, value in dict(values, key_category=category, copies=line.quantity).items():
+            setattr(key, name, value)
+
+
+def _unit_key(session, line):
+    unit = line.unit or session.get(Unit, line.unit_id)
+    kind = UNIT_KEY_KINDS.get(line.key_kind, UNIT_KEY_KINDS["other"])[1]
+    return dict(tag=f"K-{unit.building.code}-{unit.entrance}-{unit.room_no}-{kind}", building=unit.building,
+                floor=unit.floor, unit=unit)
+
+
+def _room_key(session, line):
+    room, abbr = PLANT_ROOMS.get(line.room_name, PLANT_ROOMS["other"])
+    building = line.building
+    name = f"{building.name if building else ''}{room} {line.location_detail or ''}".strip()
+    return dict(tag=f"G-{building.code}-{abbr}" if building else f"G-{abbr}", building=building, room_name=name[:60])
 
 
 class UnitKeyHandover(FormRecord, db.Model):
@@ -58,20 +153,21 @@ class UnitKeyHandover(FormRecord, db.Model):
     __rules__ = _handover_rules()
 
     def before_save(self):
-        """Count units and keys from the lines rather than asking a clerk to add them up."""
+        """Count units and keys from the lines, and file each line's keys in the cabinet (空置房屋钥匙)."""
         self.total_units = len({line.unit_id or getattr(line.unit, "id", None) for line in self.items} - {None})
         self.total_keys = sum(line.quantity or 0 for line in self.items)
+        _file_keys(self, "vacant_unit", _unit_key)
 
 
 class UnitKeyHandoverLine(LineItem, db.Model):
-    """The keys of one unit received from the developer."""
+    """The keys of one unit received from the developer; the tag is assigned when the key is filed."""
 
     parent_id, parent = f.parent("UnitKeyHandover", "items")
     unit_id, unit = f.ref("Unit", "房号", required=True)
     key_kind = f.choice("钥匙类型", UNIT_KEY_KIND, required=True, default="entry_door")
     quantity = f.count("把数", required=True, default=1)
     trial_open_ok = f.flag("试开正常")
-    tag_no = f.text("标识编号", 20, demo=TAG_NOS)
+    tag_no = f.text("标识编号", 20, readonly=True)
     cabinet_position = f.text("钥匙柜位置", 20, demo=CABINET_POSITIONS)
 
 
@@ -93,12 +189,13 @@ class CommonKeyHandover(FormRecord, db.Model):
     __rules__ = _handover_rules()
 
     def before_save(self):
-        """Add up the keys of the lines."""
+        """Add up the keys of the lines and file them in the cabinet (设施设备用房备用钥匙)."""
         self.total_keys = sum(line.quantity or 0 for line in self.items)
+        _file_keys(self, "equipment_room", _room_key)
 
 
 class CommonKeyHandoverLine(LineItem, db.Model):
-    """The keys of one plant room or common door."""
+    """The keys of one plant room or common door; the tag is assigned when the key is filed."""
 
     parent_id, parent = f.parent("CommonKeyHandover", "items")
     building_id, building = f.ref("Building", "楼栋")
@@ -106,7 +203,7 @@ class CommonKeyHandoverLine(LineItem, db.Model):
     location_detail = f.text("具体位置", 60, demo=["地下一层", "1栋天面", "2栋1单元首层", "会所二楼", "B2层东侧"])
     quantity = f.count("把数", required=True, default=1)
     trial_open_ok = f.flag("试开正常")
-    tag_no = f.text("标识编号", 20, demo=TAG_NOS)
+    tag_no = f.text("标识编号", 20, readonly=True)
     cabinet_position = f.text("钥匙柜位置", 20, demo=CABINET_POSITIONS)
 
 
@@ -121,7 +218,7 @@ class KeyCustodyDeclaration(FormRecord, db.Model):
     owner_id, owner = f.ref("Owner", "业主", required=True)
     declaration_type = f.choice("声明类型", DECLARATION_TYPE, required=True, default="received_all")
     keys_count = f.count("钥匙数量", required=True)
-    key_id, key = f.ref("Key", "托管钥匙")
+    key_id, key = f.ref("Key", "托管钥匙(不选则新建)")
     custody_purpose = f.choice("托管原因", CUSTODY_PURPOSE)
     authorized_persons = f.long_text("授权取用人(姓名/证件)", demo=[
         "王小明 身份证440106199001011234", "李芳(业主妻子)", "装修负责人陈师傅 身份证后四位5678",
@@ -135,75 +232,48 @@ class KeyCustodyDeclaration(FormRecord, db.Model):
     __rules__ = (
         *(required_if(field, equals("declaration_type", "custody"), "托管钥匙须填写此项",
                       "Required when keys are left in custody")
-          for field in ("key", "custody_purpose", "authorized_persons", "custody_from", "custody_to")),
+          for field in ("custody_purpose", "authorized_persons", "custody_from", "custody_to")),
+        Rule("keys_count", lambda d: d.get("declaration_type") != "custody" or (d.get("keys_count") or 0) >= 1,
+             "托管钥匙至少1把", "Leave at least one key"),
+        Rule("key", lambda d: d.get("declaration_type") != "custody"
+             or getattr(d.get("key"), "status", None) not in ("lost", "void"),
+             "遗失或作废的钥匙不能托管", "A lost or void key cannot be left in custody"),
         Rule("liability_terms_accepted", lambda d: d.get("declaration_type") != "custody"
              or d.get("liability_terms_accepted"), "托管须业主同意责任条款",
              "The owner must accept the custody terms"),
         date_order("custody_from", "custody_to"),
         Rule("withdrawn_at", lambda d: not d.get("withdrawn_at") or d.get("declaration_type") == "custody",
              "只有托管的钥匙才能取回", "Only keys in custody can be withdrawn"),
+        Rule("withdrawn_at", lambda d: not d.get("withdrawn_at") or getattr(d.get("key"), "status", None) != "on_loan",
+             "钥匙借出未还,不能取回", "The key is out on loan and cannot be handed back"),
         required_if("withdrawn_by_name", lambda d: d.get("withdrawn_at"), "请填写取回人", "Name who took the keys"),
         date_order("signed_at", "withdrawn_at"),
     )
 
+    def before_save(self):
+        """Custody files the owner's key as 托管中 (a new key when none is chosen); withdrawal hands it back.
 
-class KeyLoan(FormRecord, db.Model):
-    """6.54 钥匙借(领)用登记表: every key that leaves the cabinet, to whom, and its return."""
-
-    __form__ = Form("6.54", "钥匙借(领)用登记表", "Key loan / issue register", "keys", "register")
-    __list__ = ("serial_no", "key", "loan_type", "borrower_name", "staff", "lent_at", "expected_return_at", "status")
-    __search__ = ("serial_no", "borrower_name", "borrower_org", "borrower_mobile", "purpose")
-    __status__ = KEY_LOAN_STATES
-    status = f.status(KEY_LOAN_STATES, default="lent")
-    key_id, key = f.ref("Key", "钥匙", required=True)
-    loan_type = f.choice("借用/领用", LOAN_TYPE, required=True, default="loan")
-    borrower_kind = f.choice("借用人类别", BORROWER_KIND, required=True, default="staff")
-    staff_id, staff = f.ref("StaffMember", "员工")
-    borrower_name = f.text("姓名", 40, demo=["陈师傅", "王建国", "李女士", "周工", "黄先生"])
-    borrower_org = f.text("单位/房号", 100, demo=["某某装修公司", "3栋1502业主", "电梯维保公司", "燃气公司抄表员"])
-    borrower_mobile = f.mobile("手机")
-    id_type = f.choice("证件类型", ID_TYPE, default="cn_id")
-    id_number = f.id_number("证件号码")
-    deposit_amount = f.money("押金")
-    deposit_receipt_no = f.text("押金收据号", 40, demo=["YJ20240501", "YJ20240502", "YJ20240618", "YJ20240703"])
-    owner_authorization = f.choice("业主授权(托管钥匙)", OWNER_AUTHORIZATION)
-    approved_by_id, approved_by = f.ref("StaffMember", "主管审批")
-    purpose = f.long_text("借用事由", required=True, demo=[
-        "空置房巡查", "配电房设备检修", "业主委托装修公司进场", "业主收楼领取钥匙", "水泵房保养"])
-    lent_at = f.when("借出时间", required=True)
-    lent_by_id, lent_by = f.ref("StaffMember", "经办人", required=True)
-    expected_return_at = f.when("预计归还时间")
-    returned_at = f.when("归还时间")
-    received_by_id, received_by = f.ref("StaffMember", "归还接收人")
-    key_condition = f.choice("钥匙状况", KEY_CONDITION)
-    deposit_refunded_at = f.when("退押金时间")
-    deposit_forfeited = f.flag("押金没收")
-    __rules__ = (
-        required_if("staff", equals("borrower_kind", "staff"), "内部员工借用须选择员工", "Choose the staff member"),
-        # outsiders show a valid ID, pay a deposit and sign (S2-1 4.5.4.2)
-        *(required_if(field, equals("borrower_kind", "outsider"), "非公司人员借用须填写此项",
-                      "Required when the borrower is not staff")
-          for field in ("borrower_name", "borrower_org", "borrower_mobile", "id_type", "id_number")),
-        id_document("id_type", "id_number"),
-        *(required_if(field, lambda d: d.get("borrower_kind") == "outsider" and d.get("loan_type") == "loan",
-                      "非公司人员借用须交押金", "A borrower who is not staff pays a deposit")
-          for field in ("deposit_amount", "deposit_receipt_no")),
-        Rule("deposit_amount", lambda d: d.get("deposit_amount") is None or d.get("borrower_kind") != "outsider"
-             or d.get("loan_type") != "loan" or d["deposit_amount"] > 0, "押金须大于0", "The deposit must be above 0"),
-        Rule("key", lambda d: d.get("borrower_kind") != "outsider" or d.get("loan_type") != "loan"
-             or _key_category(d) is None or _key_category(d).lendable_to_outsiders,
-             "此类钥匙不借给外来人员", "This kind of key is not lent to outsiders"),
-        required_if("owner_authorization", lambda d: getattr(_key_category(d), "requires_owner_authorization", False),
-                    "业主托管钥匙须有业主授权", "A key in the owner's custody needs the owner's authorisation"),
-        required_if("approved_by", lambda d: d.get("loan_type") == "loan"
-                    and getattr(_key_category(d), "is_sensitive", False),
-                    "此类钥匙借用须主管审批", "This kind of key needs a supervisor's approval"),
-        required_if("expected_return_at", equals("loan_type", "loan"), "借用须填写预计归还时间",
-                    "Give the expected return time"),
-        date_order("lent_at", "expected_return_at"),
-        date_order("lent_at", "returned_at"),
-        *(required_if(field, lambda d: d.get("returned_at"), "归还时须填写此项", "Required on return")
-          for field in ("received_by", "key_condition")),
-        Rule("deposit_refunded_at", lambda d: not (d.get("deposit_refunded_at") and d.get("deposit_forfeited")),
-             "押金已没收,不能再退还", "A forfeited deposit cannot be refunded"),
-    )
+        Only a change of the custody facts moves the key, so editing other fields never undoes a later loan or issue.
+        """
+        state = sa.inspect(self)
+        if self.declaration_type != "custody" or not any(
+                state.attrs[name].history.has_changes() for name in ("declaration_type", "key", "withdrawn_at")):
+            return
+        session = object_session(self)
+        category = _category(session, "owner_custody")
+        if self.key is None:
+            unit = self.unit or session.get(Unit, self.unit_id)
+            project_id = self.project_id or self.project.id
+            self.key = Key(project_id=project_id, key_category=category, building=unit.building, floor=unit.floor,
+                           unit=unit, copies=max(self.keys_count or 1, 1), cabinet_no="托管柜", hook_position="待定",
+                           tag_no=_free_tag(session, project_id, f"T-{unit.building.code}-{unit.entrance}-"
+                                                                 f"{unit.room_no}"))
+        key = self.key
+        if key.status in ("lost", "void") or (self.withdrawn_at and key.status == "on_loan"):
+            raise ValidationError(text(f"钥匙{key.tag_no}当前为「{KEY_STATUS.label(key.status)}」,不能办理",
+                                       f"Key {key.tag_no} is {KEY_STATUS.label(key.status)}"))
+        key.key_category = category
+        if self.withdrawn_at:
+            key.status = "returned_to_owner"
+        elif key.status != "on_loan":  # a key lent out under the owner's authorisation stays out
+            key.status = "in_custody"

@@ -1,18 +1,24 @@
 """业主与入伙: owner cards, move-in receipts, owner registration (6.3, 6.38, 6.40)."""
 import re
 
+import sqlalchemy as sa
+
 from ...extensions import db
-from ...i18n import Choices
+from ...i18n import Choices, text
 from ...validators import is_plate
+from ...workflow import Flow, Transition
 from .. import fields as f
 from ..base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..enums import GENDER, ID_TYPE
-from ..lookups import RELATION
+from ..lookups import RELATION, UnitOwner
 from ..rules import Rule, equals, id_document, required_if
+from ..types import utcnow
 
 CARD_TYPE = Choices(owner_pass="业主证", access_card="门禁卡", access_lift_card="门禁电梯一体卡")
 CARD_REASON = Choices(new="新办", reissue="补办(遗失)", replace="换卡(损坏)", cancel="注销")
 CARDS_PER_APPLICATION = 4  # the per-household cap of the catalogue (config later; domain default 4)
+CARD_STATES = Choices(submitted="已申请", approved="已批准", issued="已发卡", rejected="不予批准",
+                      cancelled="已注销/撤销")
 MOVE_IN_ITEM = Choices(owner_handbook="业主手册", user_manual="房屋使用说明书", quality_guarantee="房屋质量保证书",
                        keys="钥匙", access_card="业主卡/门禁卡", mailbox_key="信报箱钥匙", other="其他")
 RESIDENCE_TYPE = Choices(owner_occupied="自住", rented="出租", vacant="空置", other="其他")
@@ -30,13 +36,41 @@ def _line_values(data, lines, field):
     return [row.get(field) if isinstance(row, dict) else getattr(row, field, None) for row in data.get(lines) or ()]
 
 
-def _local_day(moment):
-    """The Shanghai calendar day of a datetime (naive ones are taken as local already)."""
-    return moment.astimezone(LOCAL_TZ).date() if moment.tzinfo else moment.date()
-
-
 def _all_checked(*flags):
     return lambda d: all(d.get(flag) for flag in flags)
+
+
+def _owns_unit(card):
+    """The owner named on the card is a current owner of the unit (catalogue 6.3)."""
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    held = db.session.scalar(sa.select(UnitOwner.id).where(
+        UnitOwner.unit_id == card.unit_id, UnitOwner.owner_id == card.owner_id, UnitOwner.start_on <= today,
+        sa.or_(UnitOwner.end_on.is_(None), UnitOwner.end_on >= today)).limit(1))
+    return [] if held else [text("所选业主不是该房号的现业主", "The owner does not currently own this unit")]
+
+
+def _issuable(card):
+    """A card number unique among the estate's issued cards, an expiry not already past, not a cancellation."""
+    reasons = []
+    if card.apply_reason == "cancel":
+        reasons.append(text("注销申请不发卡", "A cancellation issues no card"))
+    if not card.card_no:
+        reasons.append(text("发卡须填写卡号", "Give the card number"))
+    elif db.session.scalar(sa.select(OwnerCardApplication.serial_no).where(
+            OwnerCardApplication.project_id == card.project_id, OwnerCardApplication.card_no == card.card_no,
+            OwnerCardApplication.status == "issued", OwnerCardApplication.id != card.id).limit(1)):
+        reasons.append(text(f"卡号{card.card_no}已发给其他持卡人", f"Card {card.card_no} is already issued"))
+    if card.valid_until and card.valid_until < utcnow().astimezone(LOCAL_TZ).date():
+        reasons.append(text("有效期已过,不能发卡", "The card would already have expired"))
+    return reasons
+
+
+def _sign_approval(card, user):
+    card.approved_by = getattr(user, "staff", None)
+
+
+def _stamp_issue(card, user):
+    card.issued_at = utcnow()
 
 
 class OwnerCardApplication(FormRecord, db.Model):
@@ -44,8 +78,20 @@ class OwnerCardApplication(FormRecord, db.Model):
 
     __form__ = Form("6.3", "业主卡申请表", "Owner card application", "owners", "application")
     __list__ = ("serial_no", "unit", "holder_name", "holder_relation", "card_type", "apply_reason", "card_no",
-                "issued_at")
+                "status")
     __search__ = ("serial_no", "holder_name", "holder_mobile", "card_no")
+    __status__ = CARD_STATES
+    __flow__ = Flow(CARD_STATES, [
+        Transition("approve", ("批准", "Approve"), ("submitted",), "approved", ("cs_supervisor",), guard=_owns_unit,
+                   effect=_sign_approval, decision=True),
+        Transition("reject", ("不予批准", "Reject"), ("submitted",), "rejected", ("cs_supervisor",),
+                   needs_comment=True, decision=True, style="danger"),
+        Transition("issue", ("发卡", "Issue"), ("approved",), "issued", ("front_desk",), guard=_issuable,
+                   effect=_stamp_issue),
+        Transition("cancel", ("注销/撤销", "Cancel"), ("submitted", "approved", "issued"), "cancelled",
+                   ("front_desk",), needs_comment=True, style="secondary"),
+    ], locked=("issued", "rejected", "cancelled"), limits={"submitted": 24})
+    status = f.status(CARD_STATES, default="submitted")
     unit_id, unit = f.ref("Unit", "房号", required=True)
     owner_id, owner = f.ref("Owner", "业主", required=True)
     holder_name = f.text("持卡人", 40, required=True, demo=["王建国", "李秀英", "王小明", "张阿姨", "陈静"])
@@ -60,18 +106,13 @@ class OwnerCardApplication(FormRecord, db.Model):
     fee_amount = f.money("工本费")
     card_no = f.text("卡号", 32, index=True, demo=["MJ00012345", "MJ00012346", "YZ2024-0088", "MJ00020117"])
     valid_until = f.day("有效期至")
-    approved_by_id, approved_by = f.ref("StaffMember", "审批")
-    issued_at = f.when("发卡时间")
+    approved_by_id, approved_by = f.ref("StaffMember", "审批", readonly=True)
+    issued_at = f.when("发卡时间", readonly=True)
     __rules__ = (
         id_document("holder_id_type", "holder_id_number"),
         Rule("quantity", lambda d: d.get("quantity") is None or d["quantity"] <= CARDS_PER_APPLICATION,
              f"每户办卡不超过{CARDS_PER_APPLICATION}张", f"At most {CARDS_PER_APPLICATION} cards per household"),
-        required_if("card_no", lambda d: d.get("issued_at") or d.get("apply_reason") == "cancel",
-                    "发卡或注销须填写卡号", "Give the card number when issuing or cancelling"),
-        required_if("approved_by", lambda d: d.get("issued_at"), "发卡前须经审批", "A card is approved before issue"),
-        Rule("valid_until", lambda d: not d.get("valid_until") or not d.get("issued_at")
-             or d["valid_until"] >= _local_day(d["issued_at"]), "有效期不能早于发卡日期",
-             "The card cannot expire before it is issued"),
+        required_if("card_no", equals("apply_reason", "cancel"), "注销须填写卡号", "Give the card number to cancel"),
         required_if("valid_until", equals("holder_relation", "tenant"), "租户卡须填写有效期",
                     "A tenant's card needs an expiry date"),
         Rule("valid_until", lambda d: d.get("holder_relation") != "tenant" or not d.get("valid_until")

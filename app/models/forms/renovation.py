@@ -1,28 +1,20 @@
 """装修管理: the renovation application, its undertakings, permits and worker passes (6.16, 6.18–6.22, 6.55)."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import relationship
 
 from ...extensions import db
-from ...i18n import Choices
+from ...i18n import Choices, text
 from .. import fields as f
-from ..base import Form, FormRecord, LineItem
+from ..base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..enums import ID_TYPE
 from ..rules import Rule, date_order, equals, id_document, required_if
+from .renovation_flow import ENDED, RENOVATION_DOC, RENOVATION_FLOW, RENOVATION_STATE, WAITING, _logs, permits
 
-RENOVATION_STATE = Choices(draft="草稿", submitted="已申报", under_review="审核中", returned="退回补正",
-                           rejected="不予批准", approved="已批准待缴费", paid="已缴费", in_progress="施工中",
-                           suspended="停工", completion_requested="申请竣工检查", completion_failed="竣工不合格",
-                           accepted="验收合格(观察期)", refund_pending="待退保证金", closed="结案", cancelled="撤销")
 APPLICANT_TYPE = Choices(owner="产权人", occupant="物业使用人")
 CONSTRUCTION_MODE = Choices(contractor="委托装修企业", self_build="自行装修")
 DECISION = Choices(approved="批准", returned="退回补正", rejected="不予批准")
-RENOVATION_DOC = Choices(purchase_contract="购房合同", purchase_receipt="购房付款凭证", id_card="身份证",
-                         property_cert="产权证", other_title="其他产权凭证", lease="房屋租赁合同",
-                         owner_mandate="产权人委托书", owner_consent="产权人允许装修证明",
-                         business_licence="营业执照复印件(盖章)", qualification_cert="装修资质证书复印件(盖章)",
-                         worker_guarantee="施工人员身份担保证明书", design_scheme="设计单位设计方案")
 SIGNER_ROLE = Choices(renovator="装修人", contractor="装修企业")
 PERMIT_TYPE = Choices(initial="装修施工", extension="延期施工")
 WORK_TYPE = Choices(common_area="公共区域施工", shop_fitout="商铺装修", advertising="广告安装",
@@ -74,6 +66,7 @@ class RenovationApplication(FormRecord, db.Model):
 
     __form__ = Form("6.16", "装修申请表", "Renovation application", "renovation", "application")
     __status__ = RENOVATION_STATE
+    __flow__ = RENOVATION_FLOW
     __list__ = ("serial_no", "unit", "applicant_name", "construction_mode", "contractor", "planned_start_on",
                 "planned_end_on", "status")
     __search__ = ("serial_no", "applicant_name", "applicant_mobile", "site_manager_name", "scope")
@@ -109,8 +102,9 @@ class RenovationApplication(FormRecord, db.Model):
         "方案可行,同意施工", "卫生间防水须做闭水试验后方可铺贴", "不得拆改承重墙,请修改图纸后再报",
         "空调外机须按指定位置安装"])
     approved_by_id, approved_by = f.ref("StaffMember", "批准人")
-    decision = f.choice("审批结论", DECISION)
-    decided_at = f.when("审批时间")
+    decision = f.choice("审批结论", DECISION, readonly=True)  # set with its time and decider by the flow
+    decided_at = f.when("审批时间", readonly=True)
+    deposit_refund = f.money("退还保证金", readonly=True)
     status = f.status(RENOVATION_STATE, default="draft")
     __rules__ = (
         id_document("applicant_id_type", "applicant_id_number"),
@@ -123,6 +117,30 @@ class RenovationApplication(FormRecord, db.Model):
 
     def __str__(self):
         return f"{self.serial_no or f'#{self.id}'} {self.unit or ''}".strip()
+
+    def standing(self):
+        """(state label, what the renovation waits for, in Chinese first) for the unit and application pages."""
+        label = RENOVATION_STATE.label(self.status)
+        if self.status not in WAITING:
+            return label, []
+        action, zh, en = WAITING[self.status]
+        guard = RENOVATION_FLOW.transition(action).guard
+        waiting = (guard(self) if guard else []) or [text(zh, en)]
+        why = _logs(self, "return", "suspend")
+        if self.status in ("returned", "suspended") and why and why[-1].comment:
+            waiting.insert(0, text(f"原因:{why[-1].comment}", f"Why: {why[-1].comment}"))
+        permit = (permits(self) or [None])[-1]
+        if self.status in ("in_progress", "suspended") and permit is not None:
+            expired = permit.valid_to < datetime.now(LOCAL_TZ).date()
+            waiting.append(text(f"施工许可证有效期至{permit.valid_to}" + (",已超期,须办理延期" if expired else ""),
+                                f"The permit runs to {permit.valid_to}" + (", overdue" if expired else "")))
+        return label, waiting
+
+    @classmethod
+    def of_unit(cls, unit_id):
+        """The unit's renovation not yet ended, else its latest one (None if it never had one)."""
+        rows = db.session.scalars(sa.select(cls).filter_by(unit_id=unit_id).order_by(cls.id.desc())).all()
+        return next((r for r in rows if r.status not in ENDED), rows[0] if rows else None)
 
 
 class RenovationDocument(LineItem, db.Model):

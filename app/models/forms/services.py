@@ -1,8 +1,12 @@
 """便民与公共区域: signage, courtesy loans, common-area bookings, community events (6.24, 6.47, 6.56, 6.59)."""
+import sqlalchemy as sa
+
 from ...extensions import db
-from ...i18n import Choices
+from ...i18n import Choices, text
+from ...workflow import Flow, Refused, Transition
 from .. import fields as f
 from ..base import LOCAL_TZ, Form, FormRecord
+from ..lookups import PublicArea
 from ..rules import Rule, date_order, equals, not_more, required_if
 from ..types import utcnow
 from .complaints import add_months, as_utc
@@ -23,11 +27,97 @@ BOOKING_PURPOSE = Choices(community="社区活动", meeting="会议", promotion=
 ACTIVITY_TYPE = Choices(festival="节日庆典", contest="文体比赛", family="亲子活动", charity="公益/志愿",
                         lecture="讲座培训", forum="业主座谈", other="其他")
 NOTIFY_FLAGS = ("notified_by_phone", "notified_on_board", "notified_by_message", "notified_door_to_door")
+HOLDING = ("approved", "paid", "in_use")  # V-NOOVERLAP: the bookings that hold their slot
 
 
 def _capacity_ok(d):
     capacity = getattr(d.get("public_area"), "capacity", None)
     return not capacity or not d.get("participants") or d["participants"] <= capacity
+
+
+def _staff(user):
+    return getattr(user, "staff", None)
+
+
+def clashes(area_id, start, end, exclude=None):
+    """The approved or running bookings of an area that overlap [start, end)."""
+    booking = PublicAreaBooking
+    query = sa.select(booking).where(booking.public_area_id == area_id, booking.status.in_(HOLDING),
+                                     booking.start_at < end, booking.end_at > start)
+    if exclude is not None:
+        query = query.where(booking.id != exclude)
+    return db.session.scalars(query.order_by(booking.start_at)).all()
+
+
+def _slot_free(d):
+    """V-NOOVERLAP on save: the slot is not held by another approved booking of the area."""
+    area, start, end = d.get("public_area"), d.get("start_at"), d.get("end_at")
+    editing = d.get("_record")  # the view hands rules the record being edited
+    return not (area and start and end) or not clashes(area.id, start, end,
+                                                       exclude=editing.id if editing is not None else None)
+
+
+def _slot_refusals(booking):
+    taken = clashes(booking.public_area_id, booking.start_at, booking.end_at, exclude=booking.id)
+    if not taken:
+        return []
+    serials = "、".join(other.serial_no or f"#{other.id}" for other in taken)
+    return [text(f"该时段与已批准的预约{serials}重叠", f"The slot overlaps approved booking(s) {serials}")]
+
+
+def _approvable(booking):
+    reasons = _slot_refusals(booking)
+    if booking.start_at <= utcnow():
+        reasons.append(text("使用开始时间已过,不能批准", "The booked time has already begun"))
+    return reasons
+
+
+class SlotTaken(Refused):
+    """Another approval took the slot between the check and the commit; nothing was saved."""
+
+
+def _hold_slot(booking, user):
+    """Re-check the slot with the area locked (PostgreSQL row lock; SQLite has one writer), then sign."""
+    db.session.execute(sa.select(PublicArea.id).where(PublicArea.id == booking.public_area_id).with_for_update())
+    reasons = _slot_refusals(booking)
+    if reasons:
+        db.session.rollback()
+        raise SlotTaken(reasons)
+    booking.approved_by, booking.approved_at = _staff(user), utcnow()
+
+
+def _checked(booking, user):
+    booking.post_use_checked_at = booking.post_use_checked_at or utcnow()
+
+
+def _damage_described(booking):
+    if booking.damage_found and not booking.damage_note:
+        return [text("发现损坏须填写损坏情况", "Describe the damage found")]
+    return []
+
+
+def _refund_ok(booking):
+    if booking.refund_amount is None:
+        return [text("须先完成使用后检查", "Check the area after use first")]
+    if booking.refund_amount < 0:
+        return [text("扣款不能超过押金", "The deduction cannot exceed the deposit")]
+    return []
+
+
+def _returned(loan, user):
+    loan.returned_at = loan.returned_at or utcnow()
+    loan.received_by = loan.received_by or _staff(user)
+
+
+def _return_checked(loan):
+    if loan.return_condition not in ("intact", "damaged"):
+        return [text("归还时须检查物品状况(完好或损坏;遗失请走遗失登记)",
+                     "Check the item on return (intact or damaged; a lost item is recorded as lost)")]
+    return []
+
+
+def _past_due(loan):
+    return [] if as_utc(loan.due_at) < utcnow() else [text("尚未到应还时间", "The item is not due yet")]
 
 
 class SignageItem(FormRecord, db.Model):
@@ -63,6 +153,15 @@ class CourtesyItemLoan(FormRecord, db.Model):
     __form__ = Form("6.47", "便民雨伞/小推车领用登记表", "Courtesy umbrella / trolley loan register", "services")
     __list__ = ("serial_no", "item_type", "item_no", "borrower_name", "unit", "lent_at", "due_at", "status")
     __search__ = ("serial_no", "item_no", "borrower_name", "borrower_mobile")
+    __status__ = LOAN_STATE
+    __flow__ = Flow(LOAN_STATE, [
+        Transition("return", ("归还", "Returned"), ("lent", "overdue"), "returned", ("front_desk",),
+                   guard=_return_checked, effect=_returned),
+        Transition("mark_overdue", ("逾期", "Overdue"), ("lent",), "overdue", ("front_desk",), guard=_past_due,
+                   style="warning"),
+        Transition("lose", ("遗失", "Lost"), ("lent", "overdue"), "lost", ("front_desk",), needs_comment=True,
+                   style="danger"),
+    ], locked=("returned", "lost"))
     status = f.status(LOAN_STATE, default="lent")
     item_type = f.choice("物品类别", COURTESY_ITEM, required=True, default="umbrella")
     item_no = f.text("物品编号", 20, required=True, index=True, demo=["YS-01", "YS-12", "TC-03", "GJ-05"])
@@ -92,17 +191,6 @@ class CourtesyItemLoan(FormRecord, db.Model):
         date_order("lent_at", "returned_at"),
     )
 
-    def before_save(self):
-        """Derive the loan's state from the return; overdue is as of this save until a timer refreshes it."""
-        if self.return_condition == "lost":
-            self.status = "lost"
-        elif self.returned_at:
-            self.status = "returned"
-        elif self.due_at and as_utc(self.due_at) < utcnow():
-            self.status = "overdue"
-        else:
-            self.status = "lent"
-
 
 class PublicAreaBooking(FormRecord, db.Model):
     """6.56 公共区域借(租)用申请表: a request to use a common area, approved, paid, inspected, settled (§4.6)."""
@@ -112,6 +200,20 @@ class PublicAreaBooking(FormRecord, db.Model):
     __status__ = BOOKING_STATE
     __list__ = ("serial_no", "public_area", "applicant_name", "purpose", "start_at", "end_at", "status")
     __search__ = ("serial_no", "applicant_name", "org_name", "applicant_mobile", "description")
+    __flow__ = Flow(BOOKING_STATE, [  # §4.6
+        Transition("approve", ("批准", "Approve"), ("submitted",), "approved", ("cs_supervisor", "cs_manager"),
+                   guard=_approvable, effect=_hold_slot, decision=True),
+        Transition("reject", ("不予批准", "Reject"), ("submitted",), "rejected", ("cs_supervisor", "cs_manager"),
+                   needs_comment=True, decision=True, style="danger"),
+        Transition("pay", ("已缴费", "Paid"), ("approved",), "paid", ("cashier",)),
+        Transition("open", ("开放使用", "Open for use"), ("paid",), "in_use", ("front_desk", "property_assistant")),
+        Transition("inspect", ("使用后检查", "Checked after use"), ("in_use",), "inspected", ("property_assistant",),
+                   guard=_damage_described, effect=_checked),
+        Transition("settle", ("结算退押金", "Settle"), ("inspected",), "settled", ("cashier",), guard=_refund_ok),
+        Transition("close", ("关闭", "Close"), ("settled",), "closed", ("cashier",), style="secondary"),
+        Transition("cancel", ("撤销", "Cancel"), ("submitted", "approved", "paid"), "cancelled", ("front_desk",),
+                   needs_comment=True, style="secondary"),
+    ], locked=("approved", "paid", "settled", "closed", "rejected", "cancelled"), limits={"submitted": 48})
     status = f.status(BOOKING_STATE, default="submitted")
     public_area_id, public_area = f.ref("PublicArea", "借用场地", required=True)
     applicant_type = f.choice("申请人类型", APPLICANT_TYPE, required=True, default="resident")
@@ -143,6 +245,8 @@ class PublicAreaBooking(FormRecord, db.Model):
         required_if("org_name", equals("applicant_type", "shop", "external"), "商户或外部单位须填写单位名称",
                     "A shop or outside body needs its name"),
         date_order("start_at", "end_at"),
+        Rule("start_at", _slot_free, "该场地此时段已被其他已批准的预约占用",
+             "The area is already booked for an overlapping time"),
         Rule("participants", _capacity_ok, "人数超过场地容纳人数", "More people than the area holds"),
         Rule("public_area", lambda d: getattr(d.get("public_area"), "bookable", True), "该场地不可预约",
              "This area cannot be booked"),

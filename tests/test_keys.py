@@ -505,3 +505,21 @@ def test_an_engineering_department_is_needed_to_report_a_loss(app, rnd, client_f
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(WorkOrder.id)).where(
             WorkOrder.description.contains(db.session.get(KeyLoan, loan_id).serial_no))) == 0
+
+
+
+def test_the_register_opens_with_overdue_loans_first(app, client_for, rnd):
+    from app.demo.generator import build, fake_record
+
+    with app.app_context():
+        loan = build(KeyLoan, *fake_record(KeyLoan, rnd))
+        loan.project = db.session.scalar(sa.select(Project))
+        loan.status, loan.expected_return_at = "lent", utcnow() - timedelta(days=2)  # set up as lent days ago
+        later = build(KeyLoan, *fake_record(KeyLoan, rnd))  # newer, so first in a plain newest-first list
+        later.project, later.status = loan.project, "returned"
+        db.session.add_all([loan, later])
+        db.session.commit()
+        serial = loan.serial_no
+        assert later.id > loan.id
+    page = client_for("clerk").get("/admin/key_loan/").text
+    assert re.search(r"KF0654-\d{6}-\d{4}", page).group(0) == serial

@@ -519,3 +519,16 @@ def test_a_clerk_sees_an_overrun_permit_on_the_units_renovation(app):
         label, waiting = record.standing()
     assert (record.id, label) == (rid, "施工中")
     assert waiting == ["须先登记竣工检查申请(6.28)", f"施工许可证有效期至{TODAY - timedelta(days=1)},已超期,须办理延期"]
+
+
+def test_a_unit_page_says_where_its_renovation_stands(app, client_for):
+    from app.models.forms.renovation import RenovationApplication
+
+    with app.app_context():
+        application = db.session.scalars(sa.select(RenovationApplication).order_by(RenovationApplication.id)).first()
+        unit_id = application.unit_id
+        current = RenovationApplication.of_unit(unit_id)
+        label, waiting = current.standing()
+    page = client_for("clerk").get(f"/admin/unit/details/?id={unit_id}").text
+    assert "装修进度" in page and current.serial_no in page and label in page
+    assert all(item in page.replace("&#34;", '"').replace("&#39;", "'") for item in waiting)

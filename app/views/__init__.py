@@ -11,12 +11,16 @@ from .auth import bp as auth_bp
 from .base import DeclaredModelView, FormView, LookupView
 from .home import HomeView
 from .inbox import InboxView
+from .keys import KeyLoanView
 from .users import UserView
 
 
+# the few forms whose page behaves differently; every other form gets the generic FormView
+SPECIAL_VIEWS = {"key_loan": KeyLoanView}
+
+
 def form_view_class(model):
-    """The view of a form: its own `<Model>View` if it declares one, else the generic FormView."""
-    return getattr(model, "__view__", None) or FormView
+    return SPECIAL_VIEWS.get(snake(model.__name__), FormView)
 
 
 def init_views(app):

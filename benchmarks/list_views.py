@@ -1,17 +1,14 @@
 """Our 6.60 list page (FormView) against a stock Flask-Admin ModelView over the same N call/visit rows.
 
 Run from the project root:  .venv/bin/python benchmarks/list_views.py [--rows N]   (default N=100000)
-
-It builds a throwaway SQLite database through the migrations, loads the demo estate, bulk-inserts N
-CallVisitLog rows, adds a stock ModelView at /admin/stock_call_visit_log/ next to ours at
-/admin/call_visit_log/ (logged in as the demo clerk), and prints median/p90 ms and SQL statements per
-request for list, paging, sort, search, filter, count and unit type-ahead, then a one-off CSV export.
+Builds a temp SQLite database through the migrations plus the demo estate and N bulk-inserted rows, then
+prints median/p90 ms and SQL statements per request for /admin/call_visit_log/ (ours) and
+/admin/stock_call_visit_log/ (stock), and the time and peak memory of one full CSV export from each.
 """
 import argparse
 import math
 import random
 import statistics
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -19,28 +16,26 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import sqlalchemy as sa
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter
+from flask_migrate import upgrade
 
-import sqlalchemy as sa  # noqa: E402
-from flask_admin.contrib.sqla import ModelView  # noqa: E402
-from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-
-from app import create_app  # noqa: E402
-from app.demo import load_demo  # noqa: E402
-from app.demo.generator import mobile, person_name  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import Project, StaffMember, Unit, User  # noqa: E402
-from app.models.base import LOCAL_TZ  # noqa: E402
-from app.models.forms.front_desk import CALL_CATEGORY, CONTACT_MODE, ROUTING, CallVisitLog  # noqa: E402
-from app.views.base import field_info  # noqa: E402
+from app import create_app
+from app.demo import load_demo
+from app.demo.generator import mobile, person_name
+from app.extensions import db
+from app.models import Project, StaffMember, Unit, User
+from app.models.base import LOCAL_TZ
+from app.models.forms.front_desk import CALL_CATEGORY, CONTACT_MODE, ROUTING, CallVisitLog
+from app.views.base import field_info
 
 WARMUPS, REPEATS = 2, 15
 SEARCH_NAME = "王芳"
 
 
 class StockView(ModelView):
-    """Flask-Admin defaults, with only the search, filters, export and unit type-ahead ours offers."""
+    """Flask-Admin defaults plus the search, filters, export and unit type-ahead ours offers."""
 
     column_searchable_list = ["name", "phone", "matter", "serial_no"]
     # stock's FilterConverter has no rule for our UTCDateTime type, so the date filter is given by hand
@@ -51,7 +46,6 @@ class StockView(ModelView):
 
 class QueryCounter:
     """Counts statements sent to the database."""
-
     def __init__(self, engine):
         self.count = 0
         sa.event.listen(engine, "before_cursor_execute", self)
@@ -65,7 +59,7 @@ def build_app(path):
     app = create_app({"TESTING": True, "SECRET_KEY": "bench-secret", "WTF_CSRF_ENABLED": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
-        upgrade()
+        upgrade()  # "heads": the tree may carry parallel migration branches until merged
         load_demo(units=240, per_form=1)
     return app
 
@@ -74,17 +68,14 @@ def insert_rows(n, seed=660):
     """N valid CallVisitLog rows over the past year in one Core executemany (no ORM, no serial counter)."""
     rnd = random.Random(seed)
     project_id = db.session.scalar(sa.select(Project.id))
-    staff = db.session.scalars(sa.select(StaffMember.id)).all()
-    units = db.session.scalars(sa.select(Unit.id)).all()
-    users = db.session.scalars(sa.select(User.id)).all()
+    staff, units, users = (db.session.scalars(sa.select(model.id)).all() for model in (StaffMember, Unit, User))
     matters = field_info(CallVisitLog, "matter")["demo"]
     now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
     rows = []
     for i in range(1, n + 1):
         at = now - timedelta(minutes=rnd.randrange(60, 365 * 1440))
-        routing = rnd.choice(ROUTING.codes)
         created = at + timedelta(minutes=rnd.randrange(1, 30))
-        user = rnd.choice(users)
+        routing, user = rnd.choice(ROUTING.codes), rnd.choice(users)
         rows.append(dict(
             project_id=project_id, serial_no=f"KF0660-{at.astimezone(LOCAL_TZ):%Y%m}-{i:06d}", contact_at=at,
             contact_mode=rnd.choice(CONTACT_MODE.codes), caller_kind=rnd.choice(("owner", "resident")),
@@ -98,14 +89,8 @@ def insert_rows(n, seed=660):
     db.session.commit()
 
 
-def percentiles(samples):
-    """(median, p90 by nearest rank) of samples in ms."""
-    samples = sorted(samples)
-    return statistics.median(samples), samples[math.ceil(0.9 * len(samples)) - 1]
-
-
 def measure(fn, counter):
-    """Median and p90 ms of fn after warm-ups, and the statements one call sends."""
+    """(median ms, p90 ms by nearest rank, statements of one call) of fn after warm-ups."""
     counter.count = 0
     fn()
     queries = counter.count
@@ -116,15 +101,15 @@ def measure(fn, counter):
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-    return (*percentiles(samples), queries)
+    samples.sort()
+    return statistics.median(samples), samples[math.ceil(0.9 * len(samples)) - 1], queries
 
 
-def fetcher(client, url):
-    """A call that GETs url and insists on a 200."""
-    def fetch():
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    return fetch
+def get_ok(client, url):
+    """GET url and insist on a 200."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response
 
 
 def filter_index(view, column, operation="equals"):
@@ -145,20 +130,17 @@ def cases(view):
             ("ajax unit '102'", "ajax/lookup/?name=unit&query=102")]
 
 
-def export(client, url, traced):
-    """Seconds for one CSV export, or the tracemalloc peak in MB when traced (timed apart: tracing is slow)."""
-    if traced:
-        tracemalloc.start()
+def export(client, url, counter):
+    """(rows, seconds, statements) of one CSV export, and the tracemalloc peak MB of a second one."""
+    counter.count = 0
     start = time.perf_counter()
-    response = client.get(url)
-    body = response.get_data()  # the CSV is streamed; reading it runs the formatting
-    seconds = time.perf_counter() - start
-    assert response.status_code == 200 and body, url
-    if not traced:
-        return seconds, body.count(b"\n") - 1
+    body = get_ok(client, url).get_data()  # the CSV is streamed: reading it runs the formatting
+    seconds, queries = time.perf_counter() - start, counter.count
+    tracemalloc.start()  # tracing slows Python several-fold, so memory gets its own run
+    get_ok(client, url).get_data()
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    return peak
+    return body.count(b"\n") - 1, seconds, queries, peak
 
 
 def main():
@@ -180,32 +162,27 @@ def main():
               f"name searched: {SEARCH_NAME}; {REPEATS} runs after {WARMUPS} warm-ups\n")
 
         client = app.test_client()
-        login = client.post("/login", data={"username": "clerk", "password": "clerk-demo-1"})
-        assert login.status_code == 302, "demo clerk could not log in"
+        assert client.post("/login", data={"username": "clerk", "password": "clerk-demo-1"}).status_code == 302
         results = {}
         for view in (ours, stock):
-            base = f"/admin/{view.endpoint}/"
             for case, path in cases(view):
-                results.setdefault(case, {})[view] = measure(fetcher(client, base + path), counter)
+                url = f"/admin/{view.endpoint}/{path}"
+                results.setdefault(case, {})[view] = measure(lambda u=url: get_ok(client, u), counter)
             with app.app_context():
                 results.setdefault("count only (SELECT COUNT)", {})[view] = measure(
                     lambda v=view: v.get_count_query().scalar(), counter)
 
-        print(f"{'case':<28}{'ours med/p90 ms':>18}{'stock med/p90 ms':>19}{'ratio':>7}{'SQL ours/stock':>16}")
+        print(f"{'case':<28}{'ours med/p90 ms':>18}{'stock med/p90 ms':>19}{'ours/stock':>12}{'SQL ours/stock':>16}")
         for case, by_view in results.items():
             (om, op, oq), (sm, sp, sq) = by_view[ours], by_view[stock]
-            print(f"{case:<28}{om:>9.1f} /{op:>6.1f}{sm:>10.1f} /{sp:>6.1f}{om / sm:>7.2f}{oq:>9} / {sq:<4}")
+            print(f"{case:<28}{om:>9.1f} /{op:>6.1f}{sm:>10.1f} /{sp:>6.1f}{om / sm:>12.2f}{oq:>9} / {sq:<4}")
 
-        print(f"\n{'CSV export (once)':<28}{'rows':>8}{'seconds':>9}{'peak MB':>9}{'SQL':>6}")
-        for view in (ours, stock):
-            url = f"/admin/{view.endpoint}/export/csv/"
-            counter.count = 0
-            seconds, lines = export(client, url, traced=False)
-            queries = counter.count
-            peak = export(client, url, traced=True)
-            print(f"{'ours' if view is ours else 'stock':<28}{lines:>8}{seconds:>9.2f}{peak:>9.1f}{queries:>6}")
+        print(f"\n{'CSV export, all rows':<28}{'rows':>8}{'seconds':>9}{'SQL':>6}{'peak MB':>9}")
+        for label, view in (("ours", ours), ("stock", stock)):
+            lines, seconds, queries, peak = export(client, f"/admin/{view.endpoint}/export/csv/", counter)
+            print(f"{label:<28}{lines:>8}{seconds:>9.2f}{queries:>6}{peak:>9.1f}")
         with app.app_context():
-            db.engine.dispose()  # lets the temp dir go on every platform
+            db.engine.dispose()  # closes the SQLite file before the temp dir goes
 
 
 if __name__ == "__main__":

@@ -151,9 +151,18 @@ class FormRecord(Audited):
         super().__init_subclass__(**kw)
         if "__form__" in cls.__dict__:
             FORMS[f.snake(cls.__name__)] = cls
+            _index_listed_columns(cls)
 
     def __str__(self):
         return self.serial_no or f"{self.__form__.title} #{self.id}"
+
+
+def _index_listed_columns(model):
+    """Index the dates and choices a form lists: its list pages sort and filter on them."""
+    for name in model.__list__:
+        column = model.__table__.columns.get(name)
+        if column is not None and column.info.get("kind") in ("date", "datetime", "choice") and not column.index:
+            sa.Index(f"ix_{model.__tablename__}_{name}", column)
 
 
 class LineItem(Table):

@@ -146,6 +146,11 @@ class DeclaredModelView(Secured, ModelView):
         self._derive(model)
         super().__init__(model, db, **kwargs)
 
+    @property
+    def simple_list_pager(self):
+        """While searching, page without counting: the count would scan the whole table (benchmarks/list_views.py)."""
+        return bool(request.args.get("search"))
+
     # -- permissions -----------------------------------------------------------------
     @property
     def roles(self):

@@ -56,7 +56,7 @@ def register_commands(app):
         """Bring the database to the latest migration; load the demo data into an empty one."""
         from .demo import load_demo
 
-        upgrade(revision="heads")
+        upgrade()
         ensure_roles()
         db.session.commit()
         if db.session.scalar(db.select(db.func.count(User.id))) == 0:

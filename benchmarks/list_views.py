@@ -59,7 +59,7 @@ def build_app(path):
     app = create_app({"TESTING": True, "SECRET_KEY": "bench-secret", "WTF_CSRF_ENABLED": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
-        upgrade()  # "heads": the tree may carry parallel migration branches until merged
+        upgrade()
         load_demo(units=240, per_form=1)
     return app
 

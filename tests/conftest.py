@@ -25,7 +25,7 @@ def app(tmp_path_factory):
     """An app over a database built by the migrations and filled with a small demo."""
     app = make_app(tmp_path_factory.mktemp("db") / "desk.sqlite")
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         load_demo(units=24, per_form=2)
     return app
 

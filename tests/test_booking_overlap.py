@@ -167,7 +167,7 @@ def test_one_overlapping_approval_wins_on_postgres(postgres_url, tmp_path, rnd, 
 
     app = make_app(tmp_path / "unused.sqlite", SQLALCHEMY_DATABASE_URI=postgres_url)
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         load_demo(units=24, per_form=2)
     test_the_effect_rechecks_when_both_checks_passed(app, rnd, None)
     with app.app_context():

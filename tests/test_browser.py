@@ -29,7 +29,7 @@ def app(tmp_path_factory):
     """The app over a migrated demo database, with CSRF on as in production."""
     app = make_app(tmp_path_factory.mktemp("db") / "desk.sqlite", WTF_CSRF_ENABLED=True)
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         load_demo(units=24, per_form=2)
     return app
 

@@ -23,11 +23,11 @@ def schema_differences():
 def test_sqlite_migrations_match_the_models(tmp_path):
     app = make_app(tmp_path / "migrated.sqlite")
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         assert schema_differences() == []
         downgrade(revision="base")
         assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
-        upgrade(revision="heads")
+        upgrade()
         assert schema_differences() == []
 
 
@@ -35,7 +35,7 @@ def test_sqlite_migrations_match_the_models(tmp_path):
 def test_postgres_migrations_demo_and_a_form(postgres_url, tmp_path):
     app = make_app(tmp_path / "unused.sqlite", SQLALCHEMY_DATABASE_URI=postgres_url)
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         assert schema_differences() == []
         load_demo(units=24, per_form=2)
         counts = {name: db.session.scalar(sa.select(sa.func.count(model.id))) for name, model in FORMS.items()}

@@ -152,7 +152,7 @@ def test_one_decision_wins_on_postgres(postgres_url, tmp_path, rnd):
 
     app = make_app(tmp_path / "unused.sqlite", SQLALCHEMY_DATABASE_URI=postgres_url)
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         load_demo(units=24, per_form=2)
     test_two_people_deciding_at_once_end_with_one_decision(app, rnd)
     with app.app_context():

@@ -69,3 +69,16 @@ def postgres_url():
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def postgres_app(postgres_url, tmp_path):
+    """The app over a throwaway PostgreSQL database, migrated and filled with a small demo."""
+    app = make_app(tmp_path / "unused.sqlite", SQLALCHEMY_DATABASE_URI=postgres_url)
+    with app.app_context():
+        upgrade()
+        load_demo(units=24, per_form=2)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -159,17 +159,5 @@ def test_a_late_clash_over_http_is_refused_and_nothing_changes(app, rnd):
 
 
 @pytest.mark.postgres
-def test_one_overlapping_approval_wins_on_postgres(postgres_url, tmp_path, rnd, stale_guard):
-    from flask_migrate import upgrade
-
-    from app.demo import load_demo
-    from tests.conftest import make_app
-
-    app = make_app(tmp_path / "unused.sqlite", SQLALCHEMY_DATABASE_URI=postgres_url)
-    with app.app_context():
-        upgrade()
-        load_demo(units=24, per_form=2)
-    test_the_effect_rechecks_when_both_checks_passed(app, rnd, None)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def test_one_overlapping_approval_wins_on_postgres(postgres_app, rnd, stale_guard):
+    test_the_effect_rechecks_when_both_checks_passed(postgres_app, rnd, None)

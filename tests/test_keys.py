@@ -264,20 +264,8 @@ def test_two_clerks_lending_one_key_at_once_end_with_one_loan(app, rnd):
 
 
 @pytest.mark.postgres
-def test_one_loan_wins_on_postgres(postgres_url, tmp_path, rnd):
-    from flask_migrate import upgrade
-
-    from app.demo import load_demo
-    from tests.conftest import make_app
-
-    app = make_app(tmp_path / "unused.sqlite", SQLALCHEMY_DATABASE_URI=postgres_url)
-    with app.app_context():
-        upgrade()
-        load_demo(units=24, per_form=2)
-    test_two_clerks_lending_one_key_at_once_end_with_one_loan(app, rnd)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def test_one_loan_wins_on_postgres(postgres_app, rnd):
+    test_two_clerks_lending_one_key_at_once_end_with_one_loan(postgres_app, rnd)
 
 
 @pytest.mark.parametrize("category, task_type", [("vacant_unit", "in_home_repair"),

@@ -144,17 +144,5 @@ def test_the_inbox_lists_waiting_requests_and_decides_in_bulk(app, rnd, client_f
 
 
 @pytest.mark.postgres
-def test_one_decision_wins_on_postgres(postgres_url, tmp_path, rnd):
-    from flask_migrate import upgrade
-
-    from app.demo import load_demo
-    from tests.conftest import make_app
-
-    app = make_app(tmp_path / "unused.sqlite", SQLALCHEMY_DATABASE_URI=postgres_url)
-    with app.app_context():
-        upgrade()
-        load_demo(units=24, per_form=2)
-    test_two_people_deciding_at_once_end_with_one_decision(app, rnd)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def test_one_decision_wins_on_postgres(postgres_app, rnd):
+    test_two_people_deciding_at_once_end_with_one_decision(postgres_app, rnd)

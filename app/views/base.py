@@ -6,14 +6,13 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model.form import InlineFormAdmin
-from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms.validators import ValidationError
 
 from ..extensions import db
 from ..i18n import L, humanize, text
-from ..models.base import Lookup
+from ..models.base import LOCAL_TZ, Lookup
 from ..workflow import available, flow_of, perform
 from .fields import ActiveLoader, DeskFilterConverter, LocalDateTimeField
 from .attachments import AttachmentsMixin, attachments_of, kinds_for
@@ -101,11 +100,12 @@ def label_column(target):
 
 
 def _format_datetime(view, value, name):
-    return format_datetime(value, "yyyy-MM-dd HH:mm")
+    # strftime, not Babel: exports format every cell, and the zone is fixed (benchmarks/list_views.py)
+    return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def _format_date(view, value, name):
-    return format_date(value, "yyyy-MM-dd")
+    return value.strftime("%Y-%m-%d")
 
 
 def _format_bool(view, value, name):
@@ -116,7 +116,7 @@ def _format_bool_text(view, value, name):
     return text("是", "Yes") if value else text("否", "No")
 
 
-SHOWN_TYPES = {datetime: _format_datetime, date: _format_date}
+SHOWN_TYPES = {datetime: _format_datetime, date: _format_date, type(None): lambda view, value, name: ""}
 
 
 class DeclaredModelView(Secured, ModelView):
@@ -434,10 +434,12 @@ class FormView(AttachmentsMixin, DeclaredModelView):
             kwargs["events"] = timeline(self, record)
             kwargs["attachments"] = attachments_of(record)
             kwargs["document_kinds"] = kinds_for(self.endpoint)
-            if hasattr(record, "standing"):
-                kwargs["standing"] = record.standing()
             if flow is not None:
                 kwargs["transitions"] = available(record, current_user)
+            if hasattr(record, "standing"):  # what it waits for, less what the buttons already say
+                shown = {reason for _, reasons in kwargs.get("transitions", ()) for reason in reasons}
+                label, waiting = record.standing()
+                kwargs["standing"] = (label, [item for item in waiting if item not in shown])
                 kwargs["state_label"] = flow.states.label(getattr(record, flow.field))
         return super().render(template, **kwargs)
 

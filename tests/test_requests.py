@@ -50,7 +50,8 @@ def booking_defaults(values):
 
 def hot_work_defaults(values):
     """A permit for tomorrow that passes every guard of §4.7."""
-    return {"start_at": hours(24), "end_at": hours(26), "operator_name": "刘铁军", "fire_watch_name": "黄国平",
+    return {"applicant_kind": "internal", "renovation_application": None, "construction_permit": None,
+            "start_at": hours(24), "end_at": hours(26), "operator_name": "刘铁军", "fire_watch_name": "黄国平",
             "operator_cert_expiry": NOW.date() + timedelta(days=365), "extinguishers_on_site": 2,
             "combustibles_cleared": True, "extinguishers_ready": True, "site_checked_by": None,
             "site_checked_at": None, "approved_by": None, "approved_at": None, "post_check_by": None,
@@ -349,3 +350,20 @@ def test_a_state_smuggled_into_an_edit_is_ignored(app, rnd):
                                     damage_note="丢了", status="returned")
     assert response.status_code == 302, errors_in(response.text)
     assert fetch(app, "courtesy_item_loan", loan, "status", "return_condition") == ("lent", "lost")
+
+
+@pytest.mark.parametrize("renovation_state, ends", [("approved", "site_checked"), ("in_progress", "approved")])
+def test_renovation_hot_work_is_approved_only_while_the_works_are_on(app, rnd, renovation_state, ends):
+    with app.app_context():
+        renovation = db.session.scalars(sa.select(FORMS["renovation_application"])).first()
+        renovation.status = renovation_state  # set up: the renovation flow has its own tests
+        db.session.commit()
+        renovation_id, serial = renovation.id, renovation.serial_no
+    record_id = new_record(app, rnd, "hot_work_permit", status="site_checked")
+    with app.app_context():
+        permit = db.session.get(FORMS["hot_work_permit"], record_id)
+        permit.applicant_kind, permit.renovation_application_id = "renovation", renovation_id
+        db.session.commit()
+    page = act(login(app, "manager"), "hot_work_permit", record_id, "approve").text
+    assert fetch(app, "hot_work_permit", record_id, "status") == (ends,)
+    assert (f"关联的装修{serial}不在施工中" in page) == (ends == "site_checked")

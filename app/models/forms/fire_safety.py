@@ -60,6 +60,9 @@ def _hot_work_approvable(permit):
         reasons.append(text("作业人操作证在动火当日已过期", "The operator's certificate expires before the work"))
     if permit.start_at <= utcnow():
         reasons.append(text("动火开始时间已过,须重新申请", "The work window has begun; apply again"))
+    renovation = permit.renovation_application
+    if permit.applicant_kind == "renovation" and renovation is not None and renovation.status != "in_progress":
+        reasons.append(text(f"关联的装修{renovation.serial_no}不在施工中", f"Renovation {renovation.serial_no} is not under way"))
     return reasons
 
 

@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 
 from app.models.base import LOCAL_TZ
-from app.views.base import editable_fields, field_info
+from app.views.declared import editable_fields, field_info
 
 
 def encode(value):

@@ -13,7 +13,7 @@ from app.demo.generator import fake_record
 from app.extensions import db
 from app.models import FORMS, Contractor, Owner, UnitOwner
 from app.models.fields import snake
-from app.views.base import field_info
+from app.views.declared import field_info
 from tests.conftest import login
 from tests.formdata import editable, errors_in, line_relations, payload
 

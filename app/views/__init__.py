@@ -8,7 +8,8 @@ from ..i18n import L, text
 from ..models import FORMS, GROUPS, LOOKUPS
 from ..models.fields import snake
 from .auth import bp as auth_bp
-from .base import DeclaredModelView, FormView, LookupView
+from .base import DeclaredModelView, LookupView
+from .forms import FormView
 from .home import HomeView
 from .inbox import InboxView
 from .keys import KeyLoanView

@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model.form import InlineFormAdmin
 from flask_login import current_user
@@ -11,14 +11,11 @@ from markupsafe import Markup
 from wtforms.validators import ValidationError
 
 from ..extensions import db
-from ..i18n import L, humanize, text
+from ..i18n import text
 from ..models.base import LOCAL_TZ, Lookup
-from ..workflow import available, flow_of, perform
+from .declared import AUDIT_COLUMNS, declared_fields, editable_fields, field_info, label_column, label_for
 from .fields import ActiveLoader, DeskFilterConverter, LocalDateTimeField
-from .attachments import AttachmentsMixin, attachments_of, kinds_for
-from .timeline import timeline
 
-AUDIT_COLUMNS = ("created_at", "created_by", "updated_at", "updated_by")
 EXPORT_UNSAFE = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -45,58 +42,6 @@ class Secured:
 
 class SecuredView(Secured, BaseView):
     """A custom page behind the login."""
-
-
-def field_info(model, key):
-    """The info dict of a column, relationship or hybrid property."""
-    attr = sa.inspect(model).attrs.get(key)
-    if attr is None:
-        descriptor = sa.inspect(model).all_orm_descriptors.get(key)
-        return getattr(descriptor, "info", None) or {}
-    if isinstance(attr, sa.orm.RelationshipProperty):
-        return attr.info
-    return attr.columns[0].info
-
-
-def label_for(model, key):
-    info = field_info(model, key)
-    if not info.get("label"):
-        return L(humanize(key))
-    return L(info["label"], info.get("en") or humanize(key))
-
-
-def declared_fields(model):
-    """Form field names in declaration order: relationships stand where their key column stands."""
-    mapper = sa.inspect(model)
-    by_fk = {}
-    for rel in mapper.relationships:
-        if rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1:
-            by_fk[next(iter(rel.local_columns)).key] = rel.key
-    names = []
-    for column in model.__table__.columns:
-        info = column.info
-        if column.primary_key or info.get("kind") == "parent":
-            continue
-        names.append(by_fk.get(column.key, column.key))
-    for rel in mapper.relationships:
-        if rel.info.get("kind") == "lines":
-            names.append(rel.key)
-    return [n for n in names if n not in AUDIT_COLUMNS + ("created_by_id", "updated_by_id")]
-
-
-def editable_fields(model):
-    """The declared fields a person fills in; readonly and audit columns are left out."""
-    return [n for n in declared_fields(model)
-            if not field_info(model, n).get("readonly") and n not in ("serial_no", "id")]
-
-
-def label_column(target):
-    """The column people know a row by: its name, else its first search column (room number, tag)."""
-    columns = target.__table__.columns
-    if "name" in columns:
-        return "name"
-    first = (getattr(target, "__search__", ()) or (None,))[0]
-    return first if first in columns else None
 
 
 def _format_datetime(view, value, name):
@@ -409,64 +354,3 @@ def is_referenced(row) -> bool:
                 if hit:
                     return True
     return False
-
-
-class FormView(AttachmentsMixin, DeclaredModelView):
-    """One of the 60 forms: newest first, estate defaulted, a timeline and the flow's buttons on its details."""
-
-    column_default_sort = ("id", True)
-    details_template = "admin/model/desk_details.html"
-
-    def create_form(self, obj=None):
-        form = super().create_form(obj)
-        if request.method == "GET" and hasattr(form, "project") and form.project.data is None:
-            from ..models import Project
-
-            staff = getattr(current_user, "staff", None)
-            form.project.data = (staff.project if staff and staff.project else
-                                 Project.query.filter_by(is_active=True).order_by(Project.id).first())
-        return form
-
-    def render(self, template, **kwargs):
-        """Give the details page the record's timeline and the transitions open to this user."""
-        if template == self.details_template and kwargs.get("model") is not None:
-            record, flow = kwargs["model"], flow_of(self.model)
-            kwargs["events"] = timeline(self, record)
-            kwargs["attachments"] = attachments_of(record)
-            kwargs["document_kinds"] = kinds_for(self.endpoint)
-            if flow is not None:
-                kwargs["transitions"] = available(record, current_user)
-            if hasattr(record, "standing"):  # what it waits for, less what the buttons already say
-                shown = {reason for _, reasons in kwargs.get("transitions", ()) for reason in reasons}
-                label, waiting = record.standing()
-                kwargs["standing"] = (label, [item for item in waiting if item not in shown])
-                kwargs["state_label"] = flow.states.label(getattr(record, flow.field))
-        return super().render(template, **kwargs)
-
-    def is_locked(self, record):
-        flow = flow_of(self.model)
-        return flow is not None and getattr(record, flow.field) in flow.locked
-
-    @expose("/edit/", methods=("GET", "POST"))
-    def edit_view(self):
-        """Refuse to edit a record its state locks (an approved application, a closed loan)."""
-        record = self.get_one(request.args.get("id", ""))
-        if record is not None and self.is_locked(record):
-            flow = flow_of(self.model)
-            flash(text(f"「{flow.states.label(getattr(record, flow.field))}」状态的记录不能修改",
-                       "A record in this state cannot be edited"), "error")
-            return redirect(self.get_url(".details_view", id=record.id))
-        return super().edit_view()
-
-    @expose("/transition/<action>", methods=("POST",))
-    def transition_view(self, action):
-        """Take one step of the record's flow; refusals come back as messages."""
-        record = self.get_one(request.args.get("id", ""))
-        if record is None or flow_of(self.model) is None:
-            abort(404)
-        reasons = perform(record, action, current_user, request.form.get("comment", ""))
-        if reasons:
-            flash(text("操作未完成:", "Not done: ") + ";".join(reasons), "error")
-        else:
-            flash(text("已完成操作。", "Done."), "success")
-        return redirect(self.get_url(".details_view", id=record.id))

@@ -1,7 +1,7 @@
 """The key loan register opens on the front desk's worklist: loans out, the overdue first."""
 import sqlalchemy as sa
 
-from .base import FormView
+from .forms import FormView
 
 
 class KeyLoanView(FormView):

@@ -127,7 +127,6 @@ class FormRecord(Audited):
     __search__: tuple = ()
     __filters__: tuple = ()
     __rules__: tuple = ()
-    __status__ = None  # the Choices of a form that carries a state (§4), shown read-only
 
     serial_no = sa.Column(sa.String(32), index=True, info=dict(label="编号", en="Serial no."))
 

@@ -23,8 +23,11 @@ class Event:
 def timeline(view, record):
     """Events of one record, oldest first, labelled as its view labels its fields."""
     table, events = record.__tablename__, []
-    names = {u.id: str(u) for u in db.session.scalars(sa.select(User))}
-    for row in db.session.scalars(sa.select(AuditLog).filter_by(table_name=table, row_id=record.id)):
+    audits = db.session.scalars(sa.select(AuditLog).filter_by(table_name=table, row_id=record.id)).all()
+    decisions = db.session.scalars(sa.select(TransitionLog).filter_by(table_name=table, row_id=record.id)).all()
+    ids = {row.user_id for row in audits + decisions}  # only the people in this record's history
+    names = {u.id: str(u) for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+    for row in audits:
         if row.action == "create":
             events.append(Event(row.at, names.get(row.user_id, "—"), text("创建记录", "Created"), []))
         elif row.action == "update":
@@ -32,7 +35,7 @@ def timeline(view, record):
                        for key, (old, new) in row.changes.items()]
             events.append(Event(row.at, names.get(row.user_id, "—"), text("修改", "Changed"), changes))
     flow = flow_of(type(record))
-    for row in db.session.scalars(sa.select(TransitionLog).filter_by(table_name=table, row_id=record.id)):
+    for row in decisions:
         transition = flow.transition(row.action) if flow else None
         label = text(*transition.label) if transition else row.action
         states = flow.states if flow else None

@@ -68,7 +68,6 @@ class ComplaintTicket(FormRecord, db.Model):
     """6.4 客户投诉受理单(项目): one ticket per complaint, carried from receipt to revisit (§4.3)."""
 
     __form__ = Form("6.4", "客户投诉受理单(项目)", "Customer complaint intake sheet (project level)", "complaints")
-    __status__ = COMPLAINT_STATE
     __list__ = ("serial_no", "received_at", "complainant_name", "unit", "category", "validity", "handler", "status")
     __search__ = ("serial_no", "complainant_name", "contact_phone", "content", "result")
     status = f.status(COMPLAINT_STATE, default="received")

@@ -87,7 +87,6 @@ class HotWorkPermit(FormRecord, db.Model):
 
     __form__ = Form("6.57", "临时动火作业申请", "Temporary hot-work application (permit)", "renovation",
                     "application")
-    __status__ = HOT_WORK_STATE
     __flow__ = Flow(HOT_WORK_STATE, [  # §4.7
         Transition("site_check", ("现场确认", "Site checked"), ("submitted",), "site_checked",
                    ("engineering", "security"), guard=_site_ready, effect=_stamp("site_checked_by", "site_checked_at")),
@@ -226,7 +225,6 @@ class FireExtinguisherRental(FormRecord, db.Model):
     """6.58 灭火器租用申请表: extinguishers rented to a renovating unit or contractor, against a deposit."""
 
     __form__ = Form("6.58", "灭火器租用申请表", "Fire-extinguisher rental application", "renovation", "application")
-    __status__ = RENTAL_STATE
     __flow__ = Flow(RENTAL_STATE, [  # §4.8
         Transition("pay", ("已缴费", "Paid"), ("submitted",), "paid", ("cashier",)),
         Transition("issue", ("发放", "Issue"), ("paid",), "issued", ("front_desk", "security"),

@@ -82,7 +82,6 @@ class WorkOrder(FormRecord, db.Model):
     __form__ = Form("6.11", "工作任务单", "Work order (派工单 / dispatch ticket)", "front_desk", "register")
     __list__ = ("serial_no", "task_type", "unit", "location", "assigned_department", "assignee", "due_at", "status")
     __search__ = ("serial_no", "requester_name", "requester_phone", "location", "description")
-    __status__ = WORK_ORDER_STATES
     status = f.status(WORK_ORDER_STATES, default="created")
     source = f.choice("来源", WORK_ORDER_SOURCE, required=True, default="call_visit")
     source_call_id, source_call = f.ref("CallVisitLog", "来源来电来访")
@@ -133,7 +132,6 @@ class ItemRelease(FormRecord, db.Model):
     __form__ = Form("6.13", "物品放行申请表", "Goods release application", "front_desk", "application")
     __list__ = ("serial_no", "unit", "applicant_name", "move_type", "planned_out_at", "slip_no", "status")
     __search__ = ("serial_no", "applicant_name", "applicant_mobile", "vehicle_plate", "mover_company", "slip_no")
-    __status__ = ITEM_RELEASE_STATES
     __flow__ = Flow(ITEM_RELEASE_STATES, [  # §4.5
         Transition("approve", ("批准放行", "Approve"), ("submitted",), "approved", ("front_desk",), decision=True,
                    guard=lambda r: [] if r.items else [text("放行条上没有物品", "The slip lists no goods")]),

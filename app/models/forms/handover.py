@@ -187,7 +187,6 @@ class WarrantyFollowup(FormRecord, db.Model):
     """6.26 项目遗留工程保修跟进表: a defect the developer fixes under warranty, chased until verified."""
 
     __form__ = Form("6.26", "项目遗留工程保修跟进表", "Legacy-works warranty follow-up", "handover", "register")
-    __status__ = WARRANTY_STATES
     __list__ = ("serial_no", "reported_at", "unit", "location", "defect_type", "promised_fix_on", "followup_count",
                 "status")
     __search__ = ("serial_no", "location", "description", "return_slip_no", "developer_contact")
@@ -228,7 +227,6 @@ class HousingTakeoverDefect(FormRecord, db.Model):
 
     __form__ = Form("6.30", "房屋接管验收遗留问题统计表", "Housing takeover outstanding-defect list", "handover",
                     "register")
-    __status__ = DEFECT_STATES
     __list__ = ("serial_no", "building", "unit", "location_part", "defect_type", "severity", "rectify_deadline",
                 "status")
     __search__ = ("serial_no", "location_part", "description", "responsible_party")
@@ -294,7 +292,6 @@ class EquipmentTakeoverDefect(FormRecord, db.Model):
 
     __form__ = Form("6.34", "公共设备接管验收遗留问题统计表", "Common-equipment takeover outstanding-defect list",
                     "handover", "register")
-    __status__ = DEFECT_STATES
     __list__ = ("serial_no", "system", "facility_name", "location", "severity", "rectify_deadline", "status")
     __search__ = ("serial_no", "facility_name", "location", "description", "responsible_party")
     source = f.choice("来源", EQUIPMENT_SOURCE, required=True)

@@ -176,7 +176,6 @@ class KeyLoan(FormRecord, db.Model):
     __list__ = ("serial_no", "key", "loan_type", "borrower_name", "staff", "lent_at", "expected_return_at", "status",
                 "is_overdue")
     __search__ = ("serial_no", "borrower_name", "borrower_org", "borrower_mobile", "purpose")
-    __status__ = KEY_LOAN_STATES
     __flow__ = Flow(KEY_LOAN_STATES, [  # §4.2 K1–K6; sensitive categories wait for a supervisor
         Transition("lend", ("借出", "Lend"), ("registered",), "lent", ("front_desk",), guard=_can_lend, effect=_lend),
         Transition("request_approval", ("报主管审批", "Ask for approval"), ("registered",), "pending_approval",

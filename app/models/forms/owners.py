@@ -80,7 +80,6 @@ class OwnerCardApplication(FormRecord, db.Model):
     __list__ = ("serial_no", "unit", "holder_name", "holder_relation", "card_type", "apply_reason", "card_no",
                 "status")
     __search__ = ("serial_no", "holder_name", "holder_mobile", "card_no")
-    __status__ = CARD_STATES
     __flow__ = Flow(CARD_STATES, [
         Transition("approve", ("批准", "Approve"), ("submitted",), "approved", ("cs_supervisor",), guard=_owns_unit,
                    effect=_sign_approval, decision=True),

@@ -65,7 +65,6 @@ class RenovationApplication(FormRecord, db.Model):
     """6.16 装修申请表: an owner's or tenant's application to renovate a unit; it carries the renovation flow."""
 
     __form__ = Form("6.16", "装修申请表", "Renovation application", "renovation", "application")
-    __status__ = RENOVATION_STATE
     __flow__ = RENOVATION_FLOW
     __list__ = ("serial_no", "unit", "applicant_name", "construction_mode", "contractor", "planned_start_on",
                 "planned_end_on", "status")

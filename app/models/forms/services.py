@@ -153,7 +153,6 @@ class CourtesyItemLoan(FormRecord, db.Model):
     __form__ = Form("6.47", "便民雨伞/小推车领用登记表", "Courtesy umbrella / trolley loan register", "services")
     __list__ = ("serial_no", "item_type", "item_no", "borrower_name", "unit", "lent_at", "due_at", "status")
     __search__ = ("serial_no", "item_no", "borrower_name", "borrower_mobile")
-    __status__ = LOAN_STATE
     __flow__ = Flow(LOAN_STATE, [
         Transition("return", ("归还", "Returned"), ("lent", "overdue"), "returned", ("front_desk",),
                    guard=_return_checked, effect=_returned),
@@ -197,7 +196,6 @@ class PublicAreaBooking(FormRecord, db.Model):
 
     __form__ = Form("6.56", "公共区域借(租)用申请表", "Common-area use / rental application", "services",
                     "application")
-    __status__ = BOOKING_STATE
     __list__ = ("serial_no", "public_area", "applicant_name", "purpose", "start_at", "end_at", "status")
     __search__ = ("serial_no", "applicant_name", "org_name", "applicant_mobile", "description")
     __flow__ = Flow(BOOKING_STATE, [  # §4.6

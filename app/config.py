@@ -21,6 +21,23 @@ class Defaults:
     MAX_UPLOAD_BYTES = 10 * 2**20  # one document
     MAX_CONTENT_LENGTH = 12 * 2**20  # a whole request, refused before it is read
     ALLOW_SELF_APPROVAL = False  # a manager may not decide on a request they registered
+    # §4.3 / §5.4 time limits of a complaint; the seed's wording is beside each
+    COMPLAINT_LIMITS = dict(
+        contact_hours=2,  # valid: contact the owner and agree a reply time within 2 h (R-C4)
+        invalid_reply_hours=2,  # invalid: a reasoned explanation within 2 h (R-C8)
+        on_spot_reply_hours=2,  # handled on the spot: reply within 2 h (R-C6)
+        collective_report_minutes=30,  # collective: report "at once" to the 管理处主任 (R-C13); 30 min assumed
+        assisted_report_hours=24,  # assisted: written report to the resolving party (cfg, not in the seeds)
+        reply_default_days=3,  # no agreed time: "三天内给您一个满意的答复" (R-F11)
+        company_report_hours=12,  # passed down by the company centre: result back within 12 h (R-C9)
+    )
+    # hours a work order is given by task type when nobody sets its due time (cfg, §4.4 W1)
+    WORK_ORDER_DUE_HOURS = dict(in_home_repair=24, public_repair=48, cleaning=4, greening=72, security=2,
+                                paid_service=48, other=24)
+    # §5.12 R-CAL: the day of the month each monthly report is due; the seeds disagree, so each is a setting
+    REPORT_DUE_DAYS = dict(service_team_statistic=25, complaint_summary=28, renovation_statistic=25,
+                           arrears_record=28, owner_info_summary=25)
+    COMPANY_COMPLAINT_REPORT_DAY = 5  # the company complaint centre's monthly report, day of the next month
 
 
 def instance_secret_key(instance_path: str) -> str:

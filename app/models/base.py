@@ -119,8 +119,11 @@ class FormRecord(Audited):
     """One of the manual's 60 forms: a serial number per form and year, its estate, remarks.
 
     Subclasses set `__form__`, and may set `__list__` (columns a clerk scans), `__search__`,
-    `__filters__` and `__rules__` (cross-field checks); the view derives the rest.
+    `__filters__` and `__rules__` (cross-field checks); the view derives the rest. Another form's record is
+    picked by type-ahead over its `__search__` (a serial number), never from a dropdown of every record.
     """
+
+    __ajax__ = True
 
     __form__: Form
     __list__: tuple = ()

@@ -1,4 +1,5 @@
-"""Column types: times kept in UTC whatever the database."""
+"""Column types: times kept in UTC whatever the database; the one clock every deadline is read against."""
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -26,6 +27,27 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+class Clock:
+    """Where "now" comes from: the system clock, or a fixed moment a test injects."""
+
+    fixed: datetime | None = None
+
+
+def as_utc(value):
+    """Naive times count as UTC, as UTCDateTime stores them."""
+    return value if value is None or value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
 def utcnow() -> datetime:
     """Now, aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return Clock.fixed or datetime.now(timezone.utc)
+
+
+@contextmanager
+def clock_at(moment: datetime):
+    """Run the block as if it were `moment` (tests move the clock instead of sleeping)."""
+    before, Clock.fixed = Clock.fixed, moment.astimezone(timezone.utc)
+    try:
+        yield
+    finally:
+        Clock.fixed = before

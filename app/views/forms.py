@@ -1,13 +1,26 @@
-"""The view of one of the 60 forms: the generic view plus the record's timeline, flow steps and documents."""
+"""The view of one of the 60 forms: the generic view plus the record's timeline, flow steps, documents, what it
+became (intake) and what it set going (follow-ups)."""
 from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_login import current_user
 
+from ..extensions import db
 from ..i18n import text
+from ..models import FORMS
+from ..models.fields import snake
+from ..models.forms.intake import prefill, targets_of
 from ..workflow import available, flow_of, perform
 from .attachments import AttachmentsMixin, attachments_of, kinds_for
 from .base import DeclaredModelView
 from .timeline import timeline
+
+
+def follow_up(row):
+    """A linked record as its row on another record's page: where to open it, its form, state and deadline."""
+    flow = flow_of(type(row))
+    state = flow.states.label(getattr(row, flow.field)) if flow else ""
+    return dict(endpoint=snake(type(row).__name__), record=row, form=row.__form__, state=state,
+                deadline=row.deadline() if hasattr(row, "deadline") else None)
 
 
 class FormView(AttachmentsMixin, DeclaredModelView):
@@ -18,6 +31,8 @@ class FormView(AttachmentsMixin, DeclaredModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
+        if request.method == "GET":
+            self._prefill(form)
         if request.method == "GET" and hasattr(form, "project") and form.project.data is None:
             from ..models import Project
 
@@ -26,6 +41,28 @@ class FormView(AttachmentsMixin, DeclaredModelView):
                                  Project.query.filter_by(is_active=True).order_by(Project.id).first())
         return form
 
+    def _prefill(self, form):
+        """Start the form from the record it is made from (``?from=call_visit_log:12``): one intake, no retyping."""
+        endpoint, _, record_id = request.args.get("from", "").partition(":")
+        source = db.session.get(FORMS[endpoint], int(record_id)) if endpoint in FORMS and record_id.isdigit() else None
+        if source is None:
+            return
+        for name, value in prefill(endpoint, self.endpoint, source).items():
+            if name in form._fields:
+                form._fields[name].data = value
+
+    def after_model_change(self, form, model, is_created):
+        """Let the record do what follows a save (a call's ledger line, a revisit's verdict), once committed."""
+        super().after_model_change(form, model, is_created)
+        if hasattr(model, "after_saved"):
+            model.after_saved(current_user, is_created)
+
+    def get_save_return_url(self, model, is_created=False):
+        """A new call or visit opens on its page, where it becomes a complaint, a work order or feedback."""
+        if is_created and targets_of(self.endpoint, model):
+            return self.get_url(".details_view", id=model.id)
+        return super().get_save_return_url(model, is_created)
+
     def render(self, template, **kwargs):
         """Give the details page the record's timeline and the transitions open to this user."""
         if template == self.details_template and kwargs.get("model") is not None:
@@ -33,13 +70,18 @@ class FormView(AttachmentsMixin, DeclaredModelView):
             kwargs["events"] = timeline(self, record)
             kwargs["attachments"] = attachments_of(record)
             kwargs["document_kinds"] = kinds_for(self.endpoint)
+            kwargs["intake"] = targets_of(self.endpoint, record) if self.can_create else []
+            if hasattr(record, "follow_ups"):
+                kwargs["follow_ups"] = [follow_up(row) for row in record.follow_ups()]
+            if hasattr(record, "deadline"):
+                kwargs["deadline"] = record.deadline()
             if flow is not None:
                 kwargs["transitions"] = available(record, current_user)
+                kwargs["state_label"] = flow.states.label(getattr(record, flow.field))
             if hasattr(record, "standing"):  # what it waits for, less what the buttons already say
                 shown = {reason for _, reasons in kwargs.get("transitions", ()) for reason in reasons}
                 label, waiting = record.standing()
                 kwargs["standing"] = (label, [item for item in waiting if item not in shown])
-                kwargs["state_label"] = flow.states.label(getattr(record, flow.field))
         return super().render(template, **kwargs)
 
     def is_locked(self, record):

@@ -53,13 +53,18 @@ class Transition:
 
 @dataclass
 class Flow:
-    """The states of a model and its transitions; `locked` states refuse edits, `limits` are hours."""
+    """The states of a model and its transitions; `locked` states refuse edits, `limits` are hours.
+
+    `after(record, transition, user)` runs after every transition's own effect, for what every step
+    of the flow does alike (a complaint restarts the clock of its next deadline).
+    """
 
     states: object
     transitions: list
     field: str = "status"
     locked: tuple = ()
     limits: dict = dataclasses.field(default_factory=dict)
+    after: Callable | None = None
 
     def transition(self, action):
         return next((t for t in self.transitions if t.action == action), None)

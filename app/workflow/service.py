@@ -65,11 +65,13 @@ def perform(record, action, user, comment=""):
                                  from_state=state, to_state=transition.target, user_id=user.id,
                                  comment=(comment or "").strip()))
     db.session.expire(record, [flow.field])
-    if transition.effect is not None:
-        try:
+    try:
+        if transition.effect is not None:
             transition.effect(record, user)
-        except Refused as refused:  # e.g. the slot or the key was taken while we held no lock
-            db.session.rollback()
-            return refused.reasons
+        if flow.after is not None:
+            flow.after(record, transition, user)
+    except Refused as refused:  # e.g. the slot or the key was taken while we held no lock
+        db.session.rollback()
+        return refused.reasons
     db.session.commit()
     return []

@@ -1,7 +1,10 @@
-"""投诉与回访: complaints, feedback, incidents, surveys, revisits (6.4, 6.5, 6.6, 6.42, 6.43)."""
+"""投诉与回访: complaints, feedback and incidents (6.4, 6.5, 6.6); the complaint flow is in complaint_flow.py."""
 import calendar
-from datetime import timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import relationship
 
 from ...extensions import db
@@ -10,11 +13,9 @@ from .. import fields as f
 from ..base import Form, FormRecord, LineItem
 from ..enums import CHANNEL, COMPLAINT_SEVERITY, COMPLAINT_VALIDITY, SATISFACTION
 from ..rules import Rule, date_order, equals, required_if
-from ..types import utcnow
+from ..types import as_utc, utcnow
+from .complaint_flow import CLOSED_STATES, COMPLAINT_FLOW, COMPLAINT_STATE, DUE_KIND, running_deadline
 
-COMPLAINT_STATE = Choices(received="已受理", resolved_on_spot="当场处理", classified="已分类",
-                          contacted="已约定回复", in_progress="处理中", transferred="已转呈", resolved="已处理",
-                          replied="已回复", revisit_pending="待回访", closed="已关闭")
 RESPONSIBLE_PARTY = Choices(management="管理处", developer="发展商", external="外部/市政", owner="业主自身")
 HANDLING_METHOD = Choices(on_spot="当场处理", work_order="派工处理", referred="书面转解决部门", developer="转发展商",
                           external="协调外部单位", explained="解释说明", escalated="上报领导")
@@ -33,20 +34,31 @@ STEP_PROGRESS = Choices(accepted="已受理", in_progress="处理中", waiting="
 SURVEY_ITEM = Choices(etiquette="礼仪礼貌", attitude="服务态度", quality="服务质量", efficiency="处理问题效率",
                       customer_service="客服", security="安保", cleaning="清洁", greening="绿化",
                       engineering="工程维修", community="社区文化", other="其他")
-REVISIT_TYPE = Choices(complaint="投诉", minor_repair="零星维修", repair_project="维修工程",
-                       special_mid="特约服务(中期)", special_end="特约服务(结束)", activity="文体活动",
-                       survey="满意度调查", other="其他管理服务")
-# §3.3 revisit_method plus the combined visit S2-3 names as the usual way (「面谈、现场查看的方式综合进行」)
-REVISIT_METHOD = Choices(face_to_face="面谈", site_check="现场查看", face_and_site="面谈+现场查看", phone="电话",
-                         home_visit="上门拜访")
-EVALUATION = Choices(good="好", fair="一般", poor="差")
 UNSATISFIED = ("not_very_satisfied", "very_dissatisfied")
-SIGNED_METHODS = ("face_to_face", "site_check", "face_and_site", "home_visit")
 
 
-def as_utc(value):
-    """Naive times count as UTC, as UTCDateTime stores them."""
-    return value if value is None or value.tzinfo else value.replace(tzinfo=timezone.utc)
+def escalation(opened_at, closed, now=None):
+    """跟进级别 of an open item by its age (S3-十五 3.2.2, 3.3.2): 2 days to the supervisor, a week to the manager."""
+    if closed or opened_at is None:
+        return None
+    age = as_utc(now or utcnow()) - as_utc(opened_at)
+    return "manager" if age > timedelta(weeks=1) else "supervisor" if age > timedelta(days=2) else "receptionist"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A record's running time limit as its page shows it."""
+
+    what: str
+    at: datetime
+    late: bool
+    escalation: str = ""
+
+
+def _records(*pairs, key):
+    """The rows of each (model, foreign key) pair that point at `key`, oldest first."""
+    return [row for model, column in pairs
+            for row in db.session.scalars(sa.select(model).where(column == key).order_by(model.id))]
 
 
 def add_months(value, months=1):
@@ -68,8 +80,10 @@ class ComplaintTicket(FormRecord, db.Model):
     """6.4 客户投诉受理单(项目): one ticket per complaint, carried from receipt to revisit (§4.3)."""
 
     __form__ = Form("6.4", "客户投诉受理单(项目)", "Customer complaint intake sheet (project level)", "complaints")
-    __list__ = ("serial_no", "received_at", "complainant_name", "unit", "category", "validity", "handler", "status")
+    __list__ = ("serial_no", "received_at", "complainant_name", "unit", "category", "validity", "status", "due_at",
+                "is_late")
     __search__ = ("serial_no", "complainant_name", "contact_phone", "content", "result")
+    __flow__ = COMPLAINT_FLOW
     status = f.status(COMPLAINT_STATE, default="received")
     received_at = f.when("投诉日期/时间", required=True)
     channel = f.choice("投诉方式", CHANNEL, required=True, default="phone")
@@ -103,6 +117,13 @@ class ComplaintTicket(FormRecord, db.Model):
     written_reply = f.flag("另附书面回复")
     satisfaction = f.choice("满意程度", SATISFACTION)
     parent_ticket_id, parent_ticket = earlier_ref("ComplaintTicket", "原投诉")
+    source_call_id, source_call = f.ref("CallVisitLog", "来源来电来访")
+    reported_to_company_at = f.when("结果报公司投诉处理中心时间")
+    # set by the flow (§4.3): when it was handled, the deadline now running and whether one was ever missed
+    resolved_at = f.when("处理完成时间", readonly=True)
+    due_at = f.when("当前时限", readonly=True, index=True)
+    due_kind = f.choice("待办事项", DUE_KIND, readonly=True)
+    missed_deadline = f.flag("曾超时", readonly=True)
     __rules__ = (
         required_if("unit", lambda d: d.get("is_resident"), "业主/住户投诉须填写房号",
                     "A resident's complaint needs a unit"),
@@ -115,9 +136,47 @@ class ComplaintTicket(FormRecord, db.Model):
              or d.get("written_reply"), "书面投诉须同时书面回复", "A written complaint also needs a written reply"),
     )
 
+    @hybrid_property
+    def is_late(self):
+        """超时: open and past the deadline now running; derived from the stored deadline, never a job."""
+        return self.due_at is not None and as_utc(self.due_at) < utcnow()
+
+    @is_late.inplace.expression
+    @classmethod
+    def _is_late(cls):
+        return cls.due_at < utcnow()
+
+    @property
+    def escalation_level(self):
+        """S3-十五: open over 2 days goes to the supervisor, over a week to the manager."""
+        return escalation(self.received_at, self.status in CLOSED_STATES)
+
+    def deadline(self):
+        """What is due next, by when, and whether it is late; None once nothing is due."""
+        if self.due_at is None:
+            return None
+        return Deadline(DUE_KIND.label(self.due_kind), self.due_at, self.is_late,
+                        ESCALATION.label(self.escalation_level))
+
+    def follow_ups(self):
+        """What this complaint set going: its work orders, revisits and the complaints reopened from it."""
+        from .front_desk import WorkOrder
+        from .revisits import RevisitRecord
+
+        return _records((WorkOrder, WorkOrder.source_complaint_id), (RevisitRecord, RevisitRecord.complaint_ticket_id),
+                        (ComplaintTicket, ComplaintTicket.parent_ticket_id), (IncidentTracking,
+                                                                              IncidentTracking.complaint_ticket_id),
+                        key=self.id)
+
     def before_save(self):
-        """Derive the collective mark from the household count rather than trust a tick box."""
+        """Derive the collective mark and the running deadline from what is stored."""
         self.is_collective = (self.households_count or 0) >= 5
+        if self.source_call is not None and self.source_call.routing != "complaint":
+            self.source_call.routing = "complaint"
+        self.due_kind, self.due_at = running_deadline(self)
+
+
+ComplaintTicket.is_late.info.update(label="超时", en="Late")
 
 
 class FeedbackRecord(FormRecord, db.Model):
@@ -143,6 +202,7 @@ class FeedbackRecord(FormRecord, db.Model):
     decision = f.choice("处理/采纳意见", FEEDBACK_DECISION)
     praised_staff_id, praised_staff = f.ref("StaffMember", "被表扬员工")
     praise_verified = f.flag("查证属实")
+    source_call_id, source_call = f.ref("CallVisitLog", "来源来电来访")
     reply_text = f.long_text("答复", demo=["已采纳,计划下月施工", "已列入年度整改计划", "已电话感谢业主并通报表扬",
                                           "已答复业主,暂不具备条件"])
     closed_at = f.when("关闭时间")
@@ -223,112 +283,3 @@ class IncidentTrackingStep(LineItem, db.Model):
     progress = f.choice("进度", STEP_PROGRESS, required=True, default="accepted")
     owner_informed = f.flag("已告知业主")
     next_followup_at = f.when("下次跟进时间")
-
-
-class SatisfactionSurveyResponse(FormRecord, db.Model):
-    """6.42 总体服务意见问卷调查: one household's answers to the yearly satisfaction survey."""
-
-    __form__ = Form("6.42", "总体服务意见问卷调查", "Overall service satisfaction questionnaire", "complaints")
-    __list__ = ("serial_no", "survey_batch", "unit", "issued_at", "returned_at", "overall_rating", "needs_revisit")
-    __search__ = ("serial_no", "survey_batch", "respondent_name", "comments")
-    survey_year = f.integer("调查年度", low=2000, high=2100, required=True)
-    survey_batch = f.text("调查批次", 60, required=True, demo=[
-        "2024年度业户满意度调查", "2025年度业户满意度调查", "新入伙半年满意度调查"])
-    unit_id, unit = f.ref("Unit", "房号", required=True)
-    respondent_name = f.text("填写人", 40, demo=["王先生", "李女士", "匿名", "陈先生"])
-    issued_at = f.when("发放时间", required=True)
-    returned_at = f.when("回收时间")
-    items = f.lines("SurveyRatingLine", "分项评价")
-    overall_rating = f.choice("总体评价", SATISFACTION)
-    comments = f.long_text("其他意见", demo=["希望加强夜间巡逻", "保洁阿姨很负责", "维修响应太慢",
-                                            "停车位太紧张"])
-    complaint_raised = f.flag("提出投诉")
-    complaint_ticket_id, complaint_ticket = f.ref("ComplaintTicket", "投诉受理单")
-    needs_revisit = f.flag("需回访", readonly=True)
-    is_key_customer = f.flag("重点客户")
-    __rules__ = (
-        date_order("issued_at", "returned_at"),
-        required_if("overall_rating", lambda d: d.get("returned_at"), "已回收的问卷须填写总体评价",
-                    "A returned questionnaire needs the overall rating"),
-        required_if("complaint_ticket", lambda d: d.get("complaint_raised"), "提出投诉须关联投诉受理单",
-                    "A complaint raised needs its complaint ticket"),
-    )
-
-    def before_save(self):
-        """S2-6 4.7: dissatisfied households are revisited."""
-        self.needs_revisit = (self.overall_rating in UNSATISFIED
-                              or any(line.rating == "very_dissatisfied" for line in self.items))
-
-
-class SurveyRatingLine(LineItem, db.Model):
-    """One rated item of a questionnaire."""
-
-    parent_id, parent = f.parent("SatisfactionSurveyResponse", "items")
-    item = f.choice("评价项目", SURVEY_ITEM, required=True)
-    rating = f.choice("评价", SATISFACTION, required=True)
-
-
-# S2-3 一: revisit within 3 days of a complaint or minor repair, a month of a repair project or an activity,
-# a week of other work; special services have no limit in the seeds (a week assumed)
-REVISIT_DAYS = dict(complaint=3, minor_repair=3, special_mid=7, special_end=7, survey=7, other=7)
-REVISIT_MONTHS = dict(repair_project=1, activity=1)
-
-
-class RevisitRecord(FormRecord, db.Model):
-    """6.43 客户回访记录表: the follow-up call or visit after a complaint, repair, service or activity."""
-
-    __form__ = Form("6.43", "客户回访记录表", "Customer revisit (follow-up call/visit) record", "complaints")
-    __list__ = ("serial_no", "revisit_type", "unit", "due_by", "revisited_at", "revisited_by", "satisfaction",
-                "is_late")
-    __search__ = ("serial_no", "shortcomings", "suggestions")
-    revisit_type = f.choice("回访类别", REVISIT_TYPE, required=True, default="complaint")
-    complaint_ticket_id, complaint_ticket = f.ref("ComplaintTicket", "来源投诉")
-    survey_response_id, survey_response = f.ref("SatisfactionSurveyResponse", "来源问卷")
-    community_activity_id, community_activity = f.ref("CommunityActivity", "来源活动")
-    work_order_id, work_order = f.ref("WorkOrder", "来源派工单(维修/特约服务)")
-    unit_id, unit = f.ref("Unit", "房号", required=True)
-    owner_id, owner = f.ref("Owner", "业主", required=True)
-    service_done_at = f.when("处理/服务完成时间", required=True)
-    due_by = f.when("应回访期限", readonly=True)
-    revisited_at = f.when("回访时间")
-    revisited_by_id, revisited_by = f.ref("StaffMember", "回访人")
-    is_late = f.flag("超期回访", readonly=True)
-    method = f.choice("回访方式", REVISIT_METHOD)
-    quality_eval = f.choice("质量评价", EVALUATION)
-    effect_eval = f.choice("服务效果评价", EVALUATION)
-    satisfaction = f.choice("满意程度", SATISFACTION)
-    shortcomings = f.long_text("缺点与不足", demo=["维修后墙面未清理干净", "回复不够及时", "无", "师傅未穿鞋套"])
-    suggestions = f.long_text("业主建议", demo=["希望维修前电话预约", "建议增加夜间值班人员", "无"])
-    owner_signed_name = f.text("业主签名", 40, demo=["王建国", "李秀英", "陈志强", "刘芳"])
-    owner_signed_on = f.day("签名日期")
-    needs_rework = f.flag("需再整改", readonly=True)
-    rework_work_order_id, rework_work_order = f.ref("WorkOrder", "整改派工单")
-    previous_revisit_id, previous_revisit = earlier_ref("RevisitRecord", "上次回访")
-    __rules__ = (
-        required_if("complaint_ticket", equals("revisit_type", "complaint"), "投诉回访须关联投诉受理单",
-                    "A complaint revisit needs its ticket"),
-        required_if("survey_response", equals("revisit_type", "survey"), "满意度调查回访须关联问卷",
-                    "A survey revisit needs its questionnaire"),
-        required_if("community_activity", equals("revisit_type", "activity"), "文体活动回访须关联活动记录",
-                    "An activity revisit needs its activity"),
-        required_if("work_order", equals("revisit_type", "minor_repair", "repair_project", "special_mid",
-                                         "special_end"), "维修或特约服务回访须关联派工单", "Link the work order"),
-        required_if("revisited_by", lambda d: d.get("revisited_at"), "请填写回访人", "Name who made the revisit"),
-        required_if("method", lambda d: d.get("revisited_at"), "请填写回访方式", "Give the revisit method"),
-        required_if("satisfaction", lambda d: d.get("revisited_at"), "请填写满意程度", "Record the satisfaction"),
-        required_if("owner_signed_name", lambda d: d.get("method") in SIGNED_METHODS, "面谈、现场查看或上门回访须业主签名确认",
-                    "The owner signs a face-to-face or on-site revisit"),
-        required_if("owner_signed_on", lambda d: d.get("method") in SIGNED_METHODS, "请填写业主签名日期",
-                    "Give the date the owner signed"),
-        date_order("service_done_at", "revisited_at"),
-    )
-
-    def before_save(self):
-        """Set the S2-3 deadline from the type, and mark late or unsatisfied revisits."""
-        done = as_utc(self.service_done_at)
-        if done is not None:
-            months = REVISIT_MONTHS.get(self.revisit_type)
-            self.due_by = (add_months(done, months) if months
-                           else done + timedelta(days=REVISIT_DAYS.get(self.revisit_type, 7)))
-        self.is_late = bool(self.due_by and as_utc(self.revisited_at or utcnow()) > as_utc(self.due_by))
-        self.needs_rework = self.satisfaction in UNSATISFIED

@@ -1,11 +1,19 @@
 """前台与来访: the front desk's registers (6.1, 6.11, 6.13, 6.60)."""
+from datetime import time
+
+import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
+
 from ...extensions import db
 from ...i18n import Choices, text
 from ...workflow import Flow, Transition
 from .. import fields as f
-from ..base import Form, FormRecord, LineItem
+from ..base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..enums import ID_TYPE, SATISFACTION, SHIFT
 from ..rules import Rule, date_order, equals, id_document, required_if
+from ..types import as_utc, utcnow
+from .complaints import ESCALATION, Deadline, escalation
+from .work_flow import OPEN_WORK, OWNER_SOURCES, WORK_ORDER_FLOW, WORK_ORDER_STATES
 
 CONTACT_MODE = Choices(call="来电", visit="来访", email="电子信箱/邮件", letter="信函", web="网站")
 CALLER_KIND = Choices(owner="业主", resident="住户/租户", visitor="访客/外来人员", other="其他")
@@ -13,16 +21,12 @@ CALL_CATEGORY = Choices(after_sales="售后", repair="报修", complaint="投诉
                         suggestion="建议", other="其它")
 ROUTING = Choices(settled="当场解答/办结", work_order="派工单", complaint="投诉受理单", warranty="保修跟进(售后)",
                   paid_service="特约服务", transferred="转其他部门")
-ESCALATION = Choices(receptionist="接待员", supervisor="客服主管", manager="经理")
 
 LEDGER_ENTRY_TYPE = Choices(enquiry="咨询", help="求助", emergency="紧急求援", repair="报修派单",
                             complaint="投诉转办", mail="邮件报刊", key="钥匙", cash="代收费用", paid_service="特约服务",
                             outage_notice="停水停电通知", loiterer="劝离闲逛人员", other="其它")
-WORK_ORDER_STATES = Choices(created="已登记", dispatched="已派工", in_progress="处理中", completed="已完成",
-                            confirmed="业主已确认", closed="已结单", cancelled="已取消")
 WORK_ORDER_SOURCE = Choices(call_visit="来电来访", complaint="投诉", patrol="巡查", paid_service="特约服务",
                             internal="内部")
-OWNER_SOURCES = ("call_visit", "complaint", "paid_service")  # orders an owner asked for: who and how to reach them
 TASK_TYPE = Choices(in_home_repair="户内维修", public_repair="公共设施维修", cleaning="清洁", greening="绿化",
                     security="安保", paid_service="特约(有偿)服务", other="其它")
 ITEM_RELEASE_STATES = Choices(submitted="已申请", approved="已批准(放行条已开)", released="已放行", closed="已关闭",
@@ -62,6 +66,7 @@ class FrontDeskLedgerEntry(FormRecord, db.Model):
     handover_signed_at = f.when("交接签名时间")
     checked_by_id, checked_by = f.ref("StaffMember", "主管检查")
     checked_at = f.when("检查时间")
+    call_visit_id, call_visit = f.ref("CallVisitLog", "关联来电来访")
     __rules__ = (
         required_if("reported_to_department", equals("entry_type", "emergency"), "紧急求援须填写上报部门",
                     "An emergency must name the department it was reported to"),
@@ -80,8 +85,10 @@ class WorkOrder(FormRecord, db.Model):
     """6.11 工作任务单: the three-part dispatch slip sent to a department for a repair or service."""
 
     __form__ = Form("6.11", "工作任务单", "Work order (派工单 / dispatch ticket)", "front_desk", "register")
-    __list__ = ("serial_no", "task_type", "unit", "location", "assigned_department", "assignee", "due_at", "status")
+    __list__ = ("serial_no", "task_type", "unit", "location", "assigned_department", "assignee", "due_at", "status",
+                "is_overdue")
     __search__ = ("serial_no", "requester_name", "requester_phone", "location", "description")
+    __flow__ = WORK_ORDER_FLOW
     status = f.status(WORK_ORDER_STATES, default="created")
     source = f.choice("来源", WORK_ORDER_SOURCE, required=True, default="call_visit")
     source_call_id, source_call = f.ref("CallVisitLog", "来源来电来访")
@@ -124,6 +131,35 @@ class WorkOrder(FormRecord, db.Model):
                     "有偿服务须填写收据号", "A paid service needs a receipt number"),
         required_if("charged_at", lambda d: d.get("charge_amount"), "请填写收费时间", "Give the time of charging"),
     )
+
+    @hybrid_property
+    def is_overdue(self):
+        """超时 (W5): not finished and past its due time; derived from the stored due time."""
+        return self.status in OPEN_WORK and self.due_at is not None and as_utc(self.due_at) < utcnow()
+
+    @is_overdue.inplace.expression
+    @classmethod
+    def _is_overdue(cls):
+        return sa.and_(cls.status.in_(OPEN_WORK), cls.due_at < utcnow())
+
+    @property
+    def escalation_level(self):
+        """Open over 2 days goes to the supervisor, over a week to the manager (W9)."""
+        return escalation(self.created_at, self.status not in OPEN_WORK)
+
+    def deadline(self):
+        """完成时限 while the work is open."""
+        if self.status not in OPEN_WORK or self.due_at is None:
+            return None
+        return Deadline(text("完成", "Completion"), self.due_at, self.is_overdue, ESCALATION.label(self.escalation_level))
+
+    def before_save(self):
+        """Mark the call it came from as dispatched."""
+        if self.source_call is not None and self.source_call.routing != "work_order":
+            self.source_call.routing = "work_order"
+
+
+WorkOrder.is_overdue.info.update(label="超时", en="Overdue")
 
 
 class ItemRelease(FormRecord, db.Model):
@@ -224,3 +260,31 @@ class CallVisitLog(FormRecord, db.Model):
         required_if("promised_reply_at", lambda d: d.get("routing") not in (None, "", "settled"),
                     "未当场办结的须约定回复时间", "Give a reply time when not settled on the spot"),
     )
+
+    def follow_ups(self):
+        """The complaint, work orders and feedback this call or visit became."""
+        from .complaints import ComplaintTicket, FeedbackRecord, _records
+
+        return _records((ComplaintTicket, ComplaintTicket.source_call_id), (WorkOrder, WorkOrder.source_call_id),
+                        (FeedbackRecord, FeedbackRecord.source_call_id), key=self.id)
+
+    def after_saved(self, user, created):
+        """Every call or visit is a line of the duty ledger (6.1) without being typed twice (S2-5 4.1.8)."""
+        if created:
+            db.session.add(ledger_line_for(self))
+            db.session.commit()
+
+
+# what a call or visit is on the duty ledger
+LEDGER_TYPE_OF_CALL = dict(repair="repair", complaint="complaint", service="paid_service", after_sales="repair")
+
+
+def ledger_line_for(call):
+    """The 6.1 line of a 6.60 call or visit: same time, person, unit and matter."""
+    local = call.contact_at.astimezone(LOCAL_TZ)
+    shift = "day" if time(7, 30) <= local.time() < time(20) else "night"  # R-F2: duty hours 07:30–20:00
+    return FrontDeskLedgerEntry(
+        project=call.project, duty_date=local.date(), shift=shift, entry_at=call.contact_at,
+        duty_staff=call.received_by, entry_type=LEDGER_TYPE_OF_CALL.get(call.category, "enquiry"), unit=call.unit,
+        contact_name=call.name, contact_phone=call.phone, description=call.matter, action_taken=call.result,
+        needs_followup=call.routing != "settled", call_visit=call)

@@ -8,8 +8,8 @@ from .. import fields as f
 from ..base import LOCAL_TZ, Form, FormRecord
 from ..lookups import PublicArea
 from ..rules import Rule, date_order, equals, not_more, required_if
-from ..types import utcnow
-from .complaints import add_months, as_utc
+from ..types import as_utc, utcnow
+from .complaints import add_months
 
 SIGN_CATEGORY = Choices(wayfinding="导向标识", building_no="楼栋/单元号牌", service_info="服务信息牌(值班/投诉电话)",
                         reminder="温馨提示", warning="警示标识", fire_safety="消防安全标识", notice_board="公告/宣传栏",

@@ -44,10 +44,10 @@ class Choices:
     """
 
     def __init__(self, labels=None, /, **more):
-        self.labels = {}
+        self.labels, self.texts = {}, {}
         for code, label in {**(labels or {}), **more}.items():
             zh, en = label if isinstance(label, tuple) else (label, humanize(code))
-            self.labels[code] = L(zh, en)
+            self.labels[code], self.texts[code] = L(zh, en), (zh, en)
         self.codes = tuple(self.labels)
 
     def __iter__(self):
@@ -59,6 +59,10 @@ class Choices:
     def label(self, code) -> str:
         """Return the label shown for a stored code."""
         return str(self.labels.get(code, code or ""))
+
+    def both(self, code):
+        """(Chinese, English) label of a code, for what is stored to be read in either language later."""
+        return self.texts.get(code, (code, code))
 
     def pairs(self):
         """(code, label) pairs for select fields and filters."""

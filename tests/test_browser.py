@@ -1,4 +1,5 @@
-"""A clerk fills in form 6.60 in a real Chromium: login, select2 type-ahead, date picker, save, list."""
+"""A clerk fills in form 6.60 in a real Chromium: login, select2 type-ahead, date picker, save, list; then the call
+becomes a complaint in one step, its caller, unit and phone carried over."""
 import os
 import threading
 
@@ -8,8 +9,9 @@ from werkzeug.serving import make_server
 
 from app.demo import load_demo
 from app.extensions import db
-from app.models import StaffMember, Unit
+from app.models import ComplaintCategory, StaffMember, Unit
 from app.models.base import LOCAL_TZ
+from app.models.forms.complaints import ComplaintTicket
 from app.models.forms.front_desk import CallVisitLog
 from conftest import PASSWORDS, make_app
 
@@ -98,13 +100,31 @@ def test_clerk_registers_a_call_in_the_browser(app, page, tmp_path):
     choose(page, "routing", "settled")
     page.click("input[type=submit][value=保存]")
 
-    page.wait_for_url("**/admin/call_visit_log/")
+    page.wait_for_url("**/admin/call_visit_log/details/**")  # a new call opens on its page, ready to be handed on
     with app.app_context():
         record = CallVisitLog.query.filter_by(name="浏览器测试王先生").one()
         assert (record.unit_id, record.received_by_id, record.category) == (unit_id, staff_id, "repair")
         assert record.contact_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") == "2024-05-06 09:30"
-        serial = record.serial_no
+        serial, call_id = record.serial_no, record.id
+        category = ComplaintCategory.query.filter_by(code="engineering").one().id
         db.session.remove()
+
+    page.click("text=转为投诉受理单")
+    page.wait_for_url("**/admin/complaint_ticket/new/**")
+    assert page.input_value("#complainant_name") == "浏览器测试王先生"
+    assert page.input_value("#contact_phone") == "13800138000"
+    assert page.locator("#s2id_unit .select2-chosen").inner_text() == "1栋1单元102"
+    choose(page, "category", str(category))
+    page.click("input[type=submit][value=保存]")
+    page.wait_for_url("**/admin/complaint_ticket/details/**")
+    assert "分类并联系业主" in page.inner_text("body")  # the complaint opens on its page with the 2-hour limit running
+    with app.app_context():
+        ticket = ComplaintTicket.query.filter_by(complainant_name="浏览器测试王先生").one()
+        assert (ticket.source_call_id, ticket.unit_id, ticket.status) == (call_id, unit_id, "received")
+        assert ticket.content == "厨房水管漏水,浏览器登记" and ticket.due_kind == "classify"
+        db.session.remove()
+
+    page.goto("/admin/call_visit_log/")
     row = page.locator("table.model-list tbody tr", has_text="浏览器测试王先生")
     assert row.count() == 1
     assert serial and serial in row.inner_text() and "1栋1单元102" in row.inner_text()

@@ -12,6 +12,7 @@ from ..models import (
     FORMS, Building, ComplaintCategory, Contractor, Department, FeeItem, FireExtinguisher, Key, KeyCategory,
     Owner, Project, PublicArea, Resident, StaffMember, Unit, UnitOwner, User,
 )
+from ..models.forms.surveys import SatisfactionSurvey, SatisfactionSurveyResponse
 from .generator import build, fake_record, id18, mobile, person_name, recent_moment, uscc
 
 ACCOUNTS = (("admin", "admin-demo-1", ("admin",)), ("manager", "manager-demo-1", ("manager",)),
@@ -66,6 +67,7 @@ def load_demo(units=240, per_form=12, seed=7):
             {"admin": 0, "manager": 1, "clerk": 2, "clerk2": 3}[username]).limit(1))
     db.session.commit()
     seed_forms(rnd, project, per_form)
+    seed_survey(project)
     return ACCOUNTS
 
 
@@ -174,6 +176,21 @@ def seed_forms(rnd, project, per_form):
             record.created_by = record.updated_by = rnd.choice(users)
             db.session.add(record)
         db.session.commit()
+
+
+def seed_survey(project):
+    """This year's satisfaction campaign over the demo's questionnaires, one per unit (6.42, S2-6)."""
+    today = date.today()
+    survey = SatisfactionSurvey(project=project, title=f"{today.year}年度业户满意度调查", year=today.year,
+                                start_on=today - timedelta(days=90), end_on=today + timedelta(days=30))
+    db.session.add(survey)  # moved-in households counted by the model
+    units = set()
+    for response in db.session.scalars(db.select(SatisfactionSurveyResponse).filter_by(project=project)
+                                       .order_by(SatisfactionSurveyResponse.id)):
+        if response.unit_id not in units:
+            units.add(response.unit_id)
+            response.survey, response.survey_year, response.survey_batch = survey, survey.year, survey.title
+    db.session.commit()
 
 
 def dependency_order(models):

@@ -17,5 +17,12 @@ class ReportSnapshot(Audited, db.Model):
     period_end = f.day("结束日期", required=True)
     payload = sa.Column(sa.JSON, nullable=False, default=dict, info=dict(label="数据", en="Figures"))
 
+    def before_save(self):
+        """Refuse to change a stored snapshot: a wrong one is deleted (by an administrator), never edited."""
+        state = sa.inspect(self)
+        if state.key is not None and any(state.attrs[name].history.has_changes() for name in (
+                "report", "project_id", "building_id", "period_start", "period_end", "payload")):
+            raise ValueError("a saved report snapshot is never edited")
+
     def __str__(self):
         return f"{self.report} {self.period_start}–{self.period_end}"

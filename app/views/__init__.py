@@ -11,8 +11,11 @@ from .auth import bp as auth_bp
 from .base import DeclaredModelView, LookupView
 from .forms import FormView
 from .home import HomeView
+from .due import DueView
 from .inbox import InboxView
 from .keys import KeyLoanView
+from .reports import ReportCentreView
+from .surveys import SurveyView
 from .users import UserView
 
 
@@ -28,6 +31,7 @@ def init_views(app):
     """Build the admin inside the factory and add every view to it."""
     app.register_blueprint(auth_bp)
     app.jinja_env.globals["_t"] = text
+    app.jinja_env.filters["snake"] = snake
     app.jinja_env.filters["localtime"] = lambda moment: format_datetime(moment, "yyyy-MM-dd HH:mm")
     admin = Admin(app, name=L("物业客服后台", "Service desk"), theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/desk_base.html"),
                   index_view=HomeView(name=L("首页", "Home"), url="/admin"))
@@ -43,10 +47,13 @@ def init_views(app):
 
     admin.add_view(DeclaredModelView(KeyInventoryCount, name=L(*KeyInventoryCount.__label__),
                                      endpoint="key_inventory_count", category=L(*GROUPS["keys"])))
+    admin.add_view(SurveyView(category=L(*GROUPS["complaints"])))  # the 6.42 campaigns, not one of the 60
+    admin.add_view(ReportCentreView(category=L(*GROUPS["reports"])))  # the monthly figures and their snapshots
     for model in LOOKUPS:
         admin.add_view(LookupView(model, name=L(*model.__label__), endpoint=snake(model.__name__),
                                   category=L("基础资料", "Lookups")))
     admin.add_view(InboxView())
+    admin.add_view(DueView())
     admin.add_view(UserView())
 
     @app.errorhandler(403)

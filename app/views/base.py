@@ -26,6 +26,16 @@ def user_has(*roles) -> bool:
     return not roles or current_user.has_role(*roles)
 
 
+def default_project():
+    """The estate a page starts on: the user's own, else the first active one."""
+    from ..models import Project
+
+    staff = getattr(current_user, "staff", None)
+    if staff is not None and staff.project is not None:
+        return staff.project
+    return db.session.scalars(sa.select(Project).filter_by(is_active=True).order_by(Project.id)).first()
+
+
 class Secured:
     """Access for logged-in, active users holding `roles`; others are sent to log in or refused."""
 
@@ -59,6 +69,10 @@ def _format_bool(view, value, name):
 
 def _format_bool_text(view, value, name):
     return text("是", "Yes") if value else text("否", "No")
+
+
+def _choice_formatter(choices):
+    return lambda view, context, model, name: choices.label(getattr(model, name))
 
 
 SHOWN_TYPES = {datetime: _format_datetime, date: _format_date, type(None): lambda view, value, name: ""}
@@ -142,6 +156,8 @@ class DeclaredModelView(Secured, ModelView):
             n for n in fields if n not in head and field_info(model, n).get("kind") != "lines"] + list(AUDIT_COLUMNS))
         self.column_export_list = self.column_export_list or self.column_details_list
         self.column_choices = {n: c.pairs() for n, c in choices.items()}
+        # a blank choice reads as a blank, not "None" (Flask-Admin maps choices before formatting types)
+        self.column_formatters = {**{n: _choice_formatter(c) for n, c in choices.items()}, **(self.column_formatters or {})}
         self.form_choices = {n: c.pairs() for n, c in choices.items() if n in editable}
         self.column_searchable_list = self.column_searchable_list or list(getattr(model, "__search__", ()))
         self.column_filters = self.column_filters or self._default_filters(model, fields)

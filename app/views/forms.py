@@ -11,7 +11,8 @@ from ..models.fields import snake
 from ..models.forms.intake import prefill, targets_of
 from ..workflow import available, flow_of, perform
 from .attachments import AttachmentsMixin, attachments_of, kinds_for
-from .base import DeclaredModelView
+from .base import DeclaredModelView, default_project
+from .fields import step_inputs, step_values
 from .timeline import timeline
 
 
@@ -34,11 +35,7 @@ class FormView(AttachmentsMixin, DeclaredModelView):
         if request.method == "GET":
             self._prefill(form)
         if request.method == "GET" and hasattr(form, "project") and form.project.data is None:
-            from ..models import Project
-
-            staff = getattr(current_user, "staff", None)
-            form.project.data = (staff.project if staff and staff.project else
-                                 Project.query.filter_by(is_active=True).order_by(Project.id).first())
+            form.project.data = default_project()
         return form
 
     def _prefill(self, form):
@@ -58,7 +55,7 @@ class FormView(AttachmentsMixin, DeclaredModelView):
             model.after_saved(current_user, is_created)
 
     def get_save_return_url(self, model, is_created=False):
-        """A new call or visit opens on its page, where it becomes a complaint, a work order or feedback."""
+        """A new record that can be handed on opens on its page: a call becomes a complaint, a complaint a work order."""
         if is_created and targets_of(self.endpoint, model):
             return self.get_url(".details_view", id=model.id)
         return super().get_save_return_url(model, is_created)
@@ -76,10 +73,11 @@ class FormView(AttachmentsMixin, DeclaredModelView):
             if hasattr(record, "deadline"):
                 kwargs["deadline"] = record.deadline()
             if flow is not None:
-                kwargs["transitions"] = available(record, current_user)
+                kwargs["transitions"] = [(t, reasons, is_open, step_inputs(record, t.fields) if is_open else [])
+                                         for t, reasons, is_open in available(record, current_user)]
                 kwargs["state_label"] = flow.states.label(getattr(record, flow.field))
             if hasattr(record, "standing"):  # what it waits for, less what the buttons already say
-                shown = {reason for _, reasons in kwargs.get("transitions", ()) for reason in reasons}
+                shown = {reason for _, reasons, _, _ in kwargs.get("transitions", ()) for reason in reasons}
                 label, waiting = record.standing()
                 kwargs["standing"] = (label, [item for item in waiting if item not in shown])
         return super().render(template, **kwargs)
@@ -105,7 +103,9 @@ class FormView(AttachmentsMixin, DeclaredModelView):
         record = self.get_one(request.args.get("id", ""))
         if record is None or flow_of(self.model) is None:
             abort(404)
-        reasons = perform(record, action, current_user, request.form.get("comment", ""))
+        transition = flow_of(self.model).transition(action)
+        values, reasons = step_values(record, transition.fields if transition else (), request.form)
+        reasons = reasons or perform(record, action, current_user, request.form.get("comment", ""), values)
         if reasons:
             flash(text("操作未完成:", "Not done: ") + ";".join(reasons), "error")
         else:

@@ -1,30 +1,92 @@
-"""The home page: the form catalogue by menu group with today's figures."""
+"""The home page per role: a clerk's day, a manager's queue and month, and every form a click away."""
 import sqlalchemy as sa
 from flask import url_for
 from flask_admin import AdminIndexView, expose
+from flask_login import current_user
 
 from ..extensions import db
 from ..models import FORMS, GROUPS
 from ..models.base import LOCAL_TZ
+from ..models.forms.work_flow import OPEN_WORK
 from ..models.types import utcnow
-from .base import Secured
+from .base import Secured, default_project
+from .due import due_items
+from .inbox import waiting_for
+
+TODAYS_CALLS = 10  # the latest calls a clerk sees; the register holds the rest
+
+
+def start_of_today():
+    return utcnow().astimezone(LOCAL_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def form_catalogue():
+    """Every form by menu group, with how many records it holds and how many were made today (one query)."""
+    start = start_of_today()
+    ordered = sorted(FORMS.items(), key=lambda item: item[1].__form__.sort_key)
+    counts = sa.union_all(*(sa.select(sa.literal(name).label("form"), sa.func.count(model.id).label("total"),
+                                      sa.func.count(model.id).filter(model.created_at >= start).label("today"))
+                            for name, model in ordered))
+    figures = {row.form: row for row in db.session.execute(counts)}
+    groups = {code: [] for code in GROUPS}
+    for name, model in ordered:
+        groups[model.__form__.group].append(dict(form=model.__form__, url=url_for(f"{name}.index_view"),
+                                                 total=figures[name].total, today=figures[name].today))
+    return groups
+
+
+def todays_calls(project_id):
+    call = FORMS["call_visit_log"]
+    query = sa.select(call).where(call.contact_at >= start_of_today())
+    if project_id is not None:
+        query = query.where(call.project_id == project_id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    return total, db.session.scalars(query.order_by(call.contact_at.desc()).limit(TODAYS_CALLS)).all()
+
+
+def assigned_to(user):
+    """Open complaints and work orders the user received, handles or carries out (首问责任制: first contact owns it)."""
+    complaint, order = FORMS["complaint_ticket"], FORMS["work_order"]
+    staff_id = user.staff_id or -1
+    tickets = db.session.scalars(sa.select(complaint).where(
+        complaint.status != "closed", sa.or_(complaint.received_by_id == staff_id, complaint.handler_id == staff_id))
+        .order_by(complaint.due_at.is_(None), complaint.due_at)).all()
+    orders = db.session.scalars(sa.select(order).where(
+        order.status.in_(OPEN_WORK), sa.or_(order.assignee_id == staff_id, order.created_by_id == user.id))
+        .order_by(order.due_at)).all()
+    return tickets + orders
+
+
+def month_panel():
+    """This month so far: the complaint summary's and the team's headline figures, with their charts."""
+    from ..reports import compute
+
+    project = default_project()
+    if project is None:
+        return None
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    start = today.replace(day=1)
+    complaints = compute("complaint_summary", project, start, today)
+    team = compute("service_team_statistic", project, start, today)
+    keys = ("calls_visits_count", "work_orders_issued", "work_orders_overdue")
+    return dict(project=project, start=start, end=today, charts=complaints.charts[:2],
+                items=[item for item in team.items if item.key in keys] + complaints.items)
 
 
 class HomeView(Secured, AdminIndexView):
-    """Every form a click away, with how many records it holds and how many were made today."""
+    """The first page after login: what this person has to do now."""
 
     roles = ()
 
     @expose("/")
     def index(self):
-        start = utcnow().astimezone(LOCAL_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
-        ordered = sorted(FORMS.items(), key=lambda item: item[1].__form__.sort_key)
-        counts = sa.union_all(*(sa.select(sa.literal(name).label("form"), sa.func.count(model.id).label("total"),
-                                          sa.func.count(model.id).filter(model.created_at >= start).label("today"))
-                                for name, model in ordered))
-        figures = {row.form: row for row in db.session.execute(counts)}  # one query for all 60 forms
-        groups = {code: [] for code in GROUPS}
-        for name, model in ordered:
-            groups[model.__form__.group].append(dict(form=model.__form__, url=url_for(f"{name}.index_view"),
-                                                     total=figures[name].total, today=figures[name].today))
-        return self.render("admin/home.html", groups=groups, group_labels=GROUPS)
+        user = current_user
+        project_id = user.staff.project_id if user.staff is not None else None
+        due = due_items(project_id)
+        context = dict(groups=form_catalogue(), group_labels=GROUPS, due=due)
+        if user.has_role("manager", "admin"):
+            context.update(is_manager=True, inbox=waiting_for(user), late=[item for item in due if item.late],
+                           month=month_panel())
+        if user.has_role("clerk") or not user.has_role("manager", "admin"):
+            context.update(is_clerk=True, calls=todays_calls(project_id), mine=assigned_to(user))
+        return self.render("admin/home.html", **context)

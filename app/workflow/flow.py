@@ -37,6 +37,8 @@ class Transition:
 
     `guard(record)` returns the reasons the step is refused (empty when allowed); `effect(record, user)`
     runs after the state changed, in the same transaction. A `decision` waits in the inbox of its roles.
+    `fields` are the record's fields the step's own form asks for (a classification, a result), so a step
+    and what it records are one click.
     """
 
     action: str
@@ -49,6 +51,7 @@ class Transition:
     needs_comment: bool = False
     decision: bool = False
     style: str = "primary"
+    fields: tuple = ()
 
 
 @dataclass

@@ -9,8 +9,8 @@ from ..models.workflow import TransitionLog
 from .flow import Refused, flow_of, may_act
 
 
-def refusals(record, transition, user, comment=""):
-    """Why `user` may not take `transition` on `record` now; empty when they may."""
+def _standing(record, transition, user):
+    """What no input can mend: the state, the user's role, deciding on one's own request."""
     flow = flow_of(type(record))
     state = getattr(record, flow.field)
     reasons = []
@@ -19,35 +19,58 @@ def refusals(record, transition, user, comment=""):
                             f"Not possible while {flow.states.label(state)}"))
     if not may_act(user, transition.roles):
         reasons.append(text("您的角色不能进行此操作", "Your role may not do this"))
-    if transition.needs_comment and not (comment or "").strip():
-        reasons.append(text("请填写理由", "Give a reason"))
     if (transition.decision and record.created_by_id == user.id
             and not current_app.config.get("ALLOW_SELF_APPROVAL", False)):
         reasons.append(text("不能审批自己登记的申请", "You cannot decide on a request you registered"))
+    return reasons
+
+
+def refusals(record, transition, user, comment=""):
+    """Why `user` may not take `transition` on `record` now; empty when they may."""
+    reasons = _standing(record, transition, user)
+    if transition.needs_comment and not (comment or "").strip():
+        reasons.append(text("请填写理由", "Give a reason"))
     if transition.guard is not None and not reasons:
         reasons.extend(transition.guard(record))
     return reasons
 
 
 def available(record, user):
-    """(transition, reasons) for every transition out of the record's state."""
+    """(transition, reasons, open) for every transition out of the record's state.
+
+    `open` says the button may be pressed: nothing stands in the way, or only what the step's own form asks
+    for (its reason, its fields); the server checks everything again when it is pressed.
+    """
     flow = flow_of(type(record))
     state = getattr(record, flow.field)
-    return [(t, refusals(record, t, user)) for t in flow.transitions if state in t.source]
+    out = []
+    for t in flow.transitions:
+        if state not in t.source:
+            continue
+        standing = _standing(record, t, user)
+        wanting = [] if standing or t.guard is None else t.guard(record)
+        out.append((t, standing or wanting, not standing and (not wanting or bool(t.fields))))
+    return out
 
 
-def perform(record, action, user, comment=""):
+def perform(record, action, user, comment="", values=None):
     """Take a transition; returns the reasons it was refused, or [] once it is committed.
 
-    The state is changed by a compare-and-set UPDATE, so of two people acting at once exactly one
-    succeeds, on SQLite and PostgreSQL alike.
+    `values` fill the fields the step asks for (its `fields`), in the same transaction: refused, nothing of
+    them is kept. The state is changed by a compare-and-set UPDATE, so of two people acting at once exactly
+    one succeeds, on SQLite and PostgreSQL alike.
     """
     flow = flow_of(type(record))
     transition = flow.transition(action) if flow else None
     if transition is None:
         return [text("没有这个操作", "No such action")]
+    for name, value in (values or {}).items():
+        if name in transition.fields:
+            setattr(record, name, value)
     reasons = refusals(record, transition, user, comment)
     if reasons:
+        if values:
+            db.session.rollback()  # the fields the step filled in go with it
         return reasons
     model, state = type(record), getattr(record, flow.field)
     column = getattr(model, flow.field)

@@ -138,7 +138,7 @@ def _start_refusals(ticket):
     out = []
     if ticket.validity == "valid" and ticket.status == "classified" and not ticket.is_collective:
         out += _need(False, "有效投诉须先联系业主约定回复时间", "Contact the owner and agree a reply time first")
-    return out + _need(ticket.handler_id and ticket.handling_method, "请先指定投诉处理人和处理方式",
+    return out + _need(ticket.handler is not None and ticket.handling_method, "请先指定投诉处理人和处理方式",
                        "Name the handler and the handling method")
 
 
@@ -172,26 +172,32 @@ def _closed(ticket, user):
 T = Transition
 COMPLAINT_FLOW = Flow(COMPLAINT_STATE, [
     T("resolve_on_spot", ("当场处理完毕", "Handled on the spot"), ("received",), "resolved_on_spot", ("front_desk",),
-      guard=lambda t: _need(t.result, "请先填写处理结果", "Record the result first"), effect=_handled),
+      guard=lambda t: _need(t.result, "请先填写处理结果", "Record the result first"), effect=_handled,
+      fields=("result",)),
     T("classify", ("分类定性", "Classify"), ("received",), "classified", ("cs_supervisor", "project_manager"),
-      guard=_classify_refusals, effect=_classified),
+      guard=_classify_refusals, effect=_classified, fields=("validity", "severity")),
     T("contact", ("已联系业主约定回复", "Owner contacted"), ("classified",), "contacted", ("cs_supervisor",),
       guard=lambda t: (_need(t.validity == "valid", "只有有效投诉需约定回复时间", "Only a valid complaint is contacted")
-                       + _need(t.promised_reply_at, "请先填写约定回复时间", "Give the agreed reply time"))),
+                       + _need(t.promised_reply_at, "请先填写约定回复时间", "Give the agreed reply time")),
+      fields=("promised_reply_at",)),
     T("start", ("开始处理", "Start handling"), ("classified", "contacted"), "in_progress",
-      ("cs_supervisor", "project_manager"), guard=_start_refusals),
+      ("cs_supervisor", "project_manager"), guard=_start_refusals,
+      fields=("handler", "handling_method", "responsible_party")),
     T("transfer", ("转呈(发展商/外部/上级)", "Transfer"), ("classified", "contacted", "in_progress"), "transferred",
-      ("cs_supervisor", "project_manager"), needs_comment=True, style="warning"),
+      ("cs_supervisor", "project_manager"), needs_comment=True, style="warning", fields=("responsible_party",)),
     T("resume", ("转呈后继续跟进", "Resume"), ("transferred",), "in_progress", ("cs_supervisor", "project_manager")),
     T("resolve", ("处理完毕", "Resolved"), ("contacted", "in_progress", "transferred"), "resolved", ("front_desk",),
-      guard=lambda t: _need(t.result, "请先填写处理结果", "Record the result first"), effect=_handled),
+      guard=lambda t: _need(t.result, "请先填写处理结果", "Record the result first"), effect=_handled,
+      fields=("result",)),
     T("reply", ("已回复业主", "Owner answered"), ("resolved", "resolved_on_spot"), "revisit_pending", ("front_desk",),
-      guard=_reply_refusals, effect=_replied),
+      guard=_reply_refusals, effect=_replied, fields=("reply_method", "written_reply")),
     T("explain", ("已解释回复(无效投诉)", "Explained (invalid)"), ("classified",), "replied", ("cs_supervisor",),
       guard=lambda t: _need(t.validity == "invalid", "只有无效投诉直接解释回复", "Only an invalid complaint is explained")
-      + _reply_refusals(t), effect=lambda t, user: setattr(t, "replied_at", t.replied_at or utcnow())),
+      + _reply_refusals(t), effect=lambda t, user: setattr(t, "replied_at", t.replied_at or utcnow()),
+      fields=("reply_method", "satisfaction")),
     T("close", ("关闭", "Close"), ("replied", "revisit_pending"), "closed",
-      ("property_assistant", "cs_supervisor"), guard=_close_refusals, effect=_closed, style="success"),
+      ("property_assistant", "cs_supervisor"), guard=_close_refusals, effect=_closed, style="success",
+      fields=("satisfaction",)),
     T("rework", ("回访不满意,退回整改", "Send back"), ("revisit_pending",), "in_progress",
       ("property_assistant", "cs_supervisor"), guard=_rework_refusals, style="danger"),
 ], locked=("closed",), after=_restart_clock)

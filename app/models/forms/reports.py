@@ -1,9 +1,12 @@
 """统计报表: the five monthly reports, stored with their period and figures (6.2, 6.7, 6.12, 6.17, 6.41).
 
-The figures are read-only snapshots: a later issue computes them from the registers when a report is
-prepared, so what was submitted does not change afterwards.
+The figures are read-only and computed from the registers (app/reports) when a record is made or its period,
+estate or building changes, and never otherwise: what was submitted does not change afterwards.
 """
 from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
 
 from ...extensions import db
 from ...i18n import Choices
@@ -17,13 +20,54 @@ ARREARS_STATES = Choices(generated="未催缴", notified="已通知", assigned="
                          paid="已缴清", legal="法律程序")
 DUNNING_METHOD = Choices(phone="电话", written="书面通知", visit="上门", lawyer_letter="律师函", lawsuit="诉讼")
 
+
+def _stored(model, key, value):
+    """A computed value as its column holds it: rates and money are Numeric, computed as float or str."""
+    if value is not None and isinstance(model.__table__.columns[key].type, sa.Numeric):
+        return Decimal(str(value))
+    return value
+
+
+class Computed:
+    """A report form whose read-only figures come from app/reports when it is made or re-scoped."""
+
+    __inputs__ = ("period_start", "period_end", "project_id", "project")
+
+    def period(self):
+        return self.period_start, self.period_end
+
+    def rescoped(self):
+        """New, or its period, estate or building changed in this flush: only then are figures recomputed."""
+        state = sa.inspect(self)
+        return state.key is None or any(state.attrs[name].history.has_changes() for name in self.__inputs__)
+
+    def before_save(self):
+        """Copy the report's figures into the read-only columns (a snapshot: later changes do not alter them)."""
+        if not self.rescoped():
+            return
+        from ..lookups import Project
+        from ...reports import compute
+
+        project = self.project or (db.session.get(Project, self.project_id) if self.project_id else None)
+        start, end = self.period()
+        if project is None or start is None or end is None or start > end:
+            return  # the view's rules refuse such a record; nothing to compute from
+        figures = compute(f.snake(type(self).__name__), project, start, end, getattr(self, "building", None))
+        for key, value in figures.values.items():
+            setattr(self, key, _stored(type(self), key, value))
+        self.copy_lines(figures.lines)
+
+    def copy_lines(self, lines):
+        """Reports with line items fill them too."""
+
+
 WEEK_STARTS_MONDAY = Rule(
     "period_start",
     lambda d: d.get("period_type") != "week" or d.get("period_start") is None or d["period_start"].weekday() == 0,
     "周报须从周一开始", "A weekly report starts on a Monday")
 
 
-class ServiceTeamStatistic(FormRecord, db.Model):
+class ServiceTeamStatistic(Computed, FormRecord, db.Model):
     """6.2 客服组工作统计表: the team's daily, weekly or monthly workload and rates."""
 
     __form__ = Form("6.2", "客服组工作统计表", "Customer-service team work statistics", "reports", "report")
@@ -63,7 +107,7 @@ class ServiceTeamStatistic(FormRecord, db.Model):
     )
 
 
-class ComplaintSummary(FormRecord, db.Model):
+class ComplaintSummary(Computed, FormRecord, db.Model):
     """6.7 投诉处理汇总表: the week's or month's complaints by validity and category, with the rates."""
 
     __form__ = Form("6.7", "投诉处理汇总表", "Complaint handling summary", "reports", "report")
@@ -98,6 +142,32 @@ class ComplaintSummary(FormRecord, db.Model):
                     "A monthly summary is sent to the company complaint centre"),
     )
 
+    def copy_lines(self, lines):
+        """Count the categories the clerk listed; with none listed, list every category (one line each)."""
+        if not self.items:
+            self.items = [ComplaintSummaryLine(category_id=line["category_id"], sort=i)
+                          for i, line in enumerate(lines, 1)]
+        self._count_lines(self.items, lines)
+
+    def before_save(self):
+        """Figures when re-scoped; otherwise only a line added or moved to another category is counted."""
+        if self.rescoped():
+            return super().before_save()
+        fresh = [line for line in self.items if line.category_changed()]
+        if fresh and self.period_start and self.period_end and self.period_start <= self.period_end:
+            from ...reports.complaints import category_lines
+
+            project_id = self.project_id or self.project.id
+            self._count_lines(fresh, category_lines(project_id, self.period_start, self.period_end))
+
+    @staticmethod
+    def _count_lines(items, lines):
+        by_category = {line["category_id"]: line for line in lines}
+        for item in items:
+            got = by_category.get(item.category_id or getattr(item.category, "id", None), {})
+            for key in ("count", "valid_count", "timely_count", "satisfied_count"):
+                setattr(item, key, got.get(key, 0))
+
 
 class ComplaintSummaryLine(LineItem, db.Model):
     """The period's complaints of one category."""
@@ -108,6 +178,11 @@ class ComplaintSummaryLine(LineItem, db.Model):
     valid_count = f.count("有效投诉", readonly=True)
     timely_count = f.count("及时处理", readonly=True)
     satisfied_count = f.count("满意", readonly=True)
+
+    def category_changed(self):
+        """New, or moved to another category: its counts are then (re)computed."""
+        state = sa.inspect(self)
+        return state.key is None or any(state.attrs[n].history.has_changes() for n in ("category_id", "category"))
 
 
 class ArrearsRecord(FormRecord, db.Model):
@@ -138,6 +213,12 @@ class ArrearsRecord(FormRecord, db.Model):
                     "交费期限已过,须指定催缴专人", "Name a collector once the deadline has passed"),
     )
 
+    def before_save(self):
+        """欠费月数: the months from the first to the last owed, both counted."""
+        if self.period_from and self.period_to:
+            months = (self.period_to.year - self.period_from.year) * 12 + self.period_to.month - self.period_from.month
+            self.months_overdue = max(months + 1, 0)
+
 
 class DunningAction(LineItem, db.Model):
     """One reminder to the owner: when, how, by whom, and what came of it."""
@@ -150,7 +231,7 @@ class DunningAction(LineItem, db.Model):
     promise_to_pay_on = f.day("承诺缴费日期")
 
 
-class RenovationStatistic(FormRecord, db.Model):
+class RenovationStatistic(Computed, FormRecord, db.Model):
     """6.17 装修单元办理统计表: the period's renovation applications, permits, passes and deposits."""
 
     __form__ = Form("6.17", "装修单元办理统计表", "Renovation processing statistics", "reports", "report")
@@ -160,6 +241,7 @@ class RenovationStatistic(FormRecord, db.Model):
     period_start = f.day("开始日期", required=True)
     period_end = f.day("结束日期", required=True)
     building_id, building = f.ref("Building", "楼栋")  # empty: the whole estate
+    __inputs__ = Computed.__inputs__ + ("building_id", "building")
     applied = f.count("申请户数", readonly=True)
     approved = f.count("批准户数", readonly=True)
     rejected = f.count("不批准户数", readonly=True)
@@ -179,7 +261,7 @@ class RenovationStatistic(FormRecord, db.Model):
     __rules__ = (date_order("period_start", "period_end"),)
 
 
-class OwnerInfoSummary(FormRecord, db.Model):
+class OwnerInfoSummary(Computed, FormRecord, db.Model):
     """6.41 业主资料情况表: the estate's households by occupancy on a given day."""
 
     __form__ = Form("6.41", "业主资料情况表", "Owner information roster", "reports", "report")
@@ -192,3 +274,8 @@ class OwnerInfoSummary(FormRecord, db.Model):
     rented = f.count("出租", readonly=True)
     vacant = f.count("空置", readonly=True)
     renovating = f.count("装修中", readonly=True)
+    __inputs__ = ("as_of_date", "project_id", "project")
+
+    def period(self):
+        """The roster is the register on one day: its period is that day."""
+        return self.as_of_date, self.as_of_date

@@ -71,13 +71,14 @@ def _closed(order, user):
 T = Transition
 WORK_ORDER_FLOW = Flow(WORK_ORDER_STATES, [
     T("dispatch", ("派工(接收人已签收)", "Dispatch"), ("created",), "dispatched", ("front_desk",),
-      guard=lambda o: _need(o.received_by_id, "请先填写接收人签收", "The receiver signs for the slip first"),
-      effect=_dispatched),
+      guard=lambda o: _need(o.received_by is not None, "请先填写接收人签收", "The receiver signs for the slip first"),
+      effect=_dispatched, fields=("received_by", "assignee")),
     T("start", ("开始处理", "Start"), ("dispatched",), "in_progress", ("engineering", "front_desk")),
     T("complete", ("完成", "Complete"), ("dispatched", "in_progress"), "completed", ("engineering", "front_desk"),
-      guard=_complete_refusals, effect=_completed),
+      guard=_complete_refusals, effect=_completed, fields=("result", "charge_amount", "receipt_no")),
     T("confirm", ("业主确认", "Owner confirmed"), ("completed",), "confirmed", ("front_desk",),
-      guard=lambda o: _need(o.satisfaction, "请记录业主满意程度", "Record the owner's satisfaction")),
+      guard=lambda o: _need(o.satisfaction, "请记录业主满意程度", "Record the owner's satisfaction"),
+      fields=("satisfaction",)),
     T("close", ("派工单回收,结单", "Slip returned, close"), ("completed", "confirmed"), "closed", ("front_desk",),
       guard=_close_refusals, effect=_closed, style="success"),
     T("cancel", ("取消", "Cancel"), ("created", "dispatched"), "cancelled", ("front_desk",), needs_comment=True,

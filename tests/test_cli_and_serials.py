@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.demo.generator import build, fake_record
 from app.extensions import db
-from app.models import FORMS, Project, User
+from app.models import FORMS, ComplaintCategory, Project, User
 from app.models.events import next_serial
 from tests.conftest import make_app
 
@@ -25,6 +25,9 @@ def test_create_user_command(tmp_path):
         alice = db.session.scalar(sa.select(User).filter_by(username="alice"))
         assert alice.role_codes == {"manager", "clerk"} and alice.check_password("alice-pass-1")
         assert db.session.scalar(sa.select(User).filter_by(username="bob")) is None
+        # an install without the demo still has the manual's eight complaint categories (R-C1)
+        names = db.session.scalars(sa.select(ComplaintCategory.name).order_by(ComplaintCategory.sort)).all()
+        assert names == ["安保工作", "清洁", "绿化", "工程维修", "信件、报刊收发", "装修管理", "员工服务态度", "其它"]
 
 
 def test_setup_migrates_and_loads_the_demo_once(tmp_path):

@@ -52,6 +52,15 @@ def test_team_statistics_6_2(ctx, world):
     }
 
 
+def test_revisit_rates_by_kind_against_the_manuals_targets(ctx, world):
+    table = figures_of(world, "service_team_statistic").tables[1]
+    assert table.rows == [
+        # due in March: V1–V4; made: V1, V3, V4; late: V2 (not made by 10 April), V4 (made 2 April, due 28 March)
+        ["投诉", 4, 3, 2, 75.0, 100, "未达标"],
+        ["零星维修", 1, 1, 0, 100.0, 100, "达标"],  # V5, made the next day; V6 fell due in February
+    ]
+
+
 def test_overdue_counts_to_now_when_now_is_earlier(ctx, world):
     # on 20 March W8 (due 25 March) is not late yet: only W2 (finished late) and W3 (due 12 March)
     mid_march = figures_of(world, "service_team_statistic", at=local(3, 20))

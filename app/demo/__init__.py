@@ -6,13 +6,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import current_app
 
-from ..cli import create_user, ensure_roles
+from ..cli import create_user, ensure_reference_data
 from ..extensions import db
 from ..models import (
     FORMS, Building, ComplaintCategory, Contractor, Department, FeeItem, FireExtinguisher, Key, KeyCategory,
     Owner, Project, PublicArea, Resident, StaffMember, Unit, UnitOwner, User,
 )
 from ..models.forms.surveys import SatisfactionSurvey, SatisfactionSurveyResponse
+from .desk import walk_flows
 from .generator import build, fake_record, id18, mobile, person_name, recent_moment, uscc
 
 ACCOUNTS = (("admin", "admin-demo-1", ("admin",)), ("manager", "manager-demo-1", ("manager",)),
@@ -21,10 +22,9 @@ ACCOUNTS = (("admin", "admin-demo-1", ("admin",)), ("manager", "manager-demo-1",
 DEPARTMENTS = (("CS", "客服部", "customer_service"), ("ENG", "工程部", "engineering"), ("SEC", "秩序维护部", "security"),
                ("ENV", "环境部", "environment"), ("FIN", "收费中心", "finance"), ("QA", "品质部", "quality"),
                ("OFFICE", "管理处", "office"), ("CENTER", "公司客户投诉处理中心", "company_center"))
-COMPLAINT_CATEGORIES = (("security", "安保工作", "SEC"), ("cleaning", "清洁", "ENV"), ("greening", "绿化", "ENV"),
-                        ("engineering", "工程维修", "ENG"), ("mail", "信件、报刊收发", "CS"),
-                        ("renovation", "装修管理", "CS"), ("staff_attitude", "员工服务态度", "OFFICE"),
-                        ("other", "其它", "CS"))
+# which department answers for each of the manual's complaint categories (the categories come with every install)
+CATEGORY_DEPARTMENTS = dict(security="SEC", cleaning="ENV", greening="ENV", engineering="ENG", mail="CS",
+                            renovation="CS", staff_attitude="OFFICE", other="CS")
 KEY_CATEGORIES = (("vacant_unit", "空置房屋钥匙", True, False, False, 200),
                   ("owner_custody", "业主托管钥匙", False, True, True, 200),
                   ("equipment_room", "各类设施设备用房备用钥匙", False, False, True, 0),
@@ -58,7 +58,7 @@ STAFF = (("客服主任", "cs_director", "CS"), ("客服主管", "cs_supervisor"
 def load_demo(units=240, per_form=12, seed=7):
     """Fill an empty database; returns the demo accounts (username, password, roles)."""
     rnd = random.Random(seed)
-    ensure_roles()
+    ensure_reference_data()
     project = seed_estate(rnd, units)
     for username, password, roles in ACCOUNTS:
         user = create_user(username, password, roles, display_name={"admin": "系统管理员", "manager": "陈主管",
@@ -68,6 +68,7 @@ def load_demo(units=240, per_form=12, seed=7):
     db.session.commit()
     seed_forms(rnd, project, per_form)
     seed_survey(project)
+    walk_flows(rnd)
     return ACCOUNTS
 
 
@@ -86,9 +87,8 @@ def seed_estate(rnd, unit_count):
         db.session.add(StaffMember(employee_no=f"E{1001 + i}", name=person_name(rnd), department=departments[dept],
                                    project=project, position=position, mobile=mobile(rnd),
                                    hired_on=date(2021, 3, 1) + timedelta(days=rnd.randrange(0, 900))))
-    for sort, (code, name, dept) in enumerate(COMPLAINT_CATEGORIES):
-        db.session.add(ComplaintCategory(code=code, name=name, sort=sort, responsible_department=departments[dept],
-                                         default_reply_hours=24))
+    for category in db.session.scalars(db.select(ComplaintCategory)):
+        category.responsible_department = departments.get(CATEGORY_DEPARTMENTS.get(category.code))
     for sort, (code, name, lendable, owner_auth, sensitive, deposit) in enumerate(KEY_CATEGORIES):
         db.session.add(KeyCategory(code=code, name=name, sort=sort, lendable_to_outsiders=lendable,
                                    requires_owner_authorization=owner_auth, is_sensitive=sensitive,

@@ -8,12 +8,12 @@ from ..models.forms.front_desk import CallVisitLog, FrontDeskLedgerEntry, WorkOr
 from ..models.forms.owners import MoveInReceipt
 from ..models.forms.renovation import RenovationApplication
 from ..models.forms.renovation_flow import WORKING
-from ..models.forms.revisits import RevisitRecord
+from ..models.forms.revisits import REVISIT_TARGETS, REVISIT_TYPE, RevisitRecord
 from ..models.forms.work_flow import OPEN_WORK
 from ..models.lookups import Building, Unit
 from ..models.types import utcnow
 from .complaints import complaint_counts
-from .figures import Chart, Figure, Figures, Table, counted, pair, rate, utc_bounds, within
+from .figures import Chart, Figure, Figures, Table, choice_pair, counted, pair, rate, utc_bounds, within
 
 W = WorkOrder
 
@@ -102,4 +102,20 @@ def compute(project, start, end, building=None):
                        [[pair("未完成工作任务单", "Open work orders"), orders.open],
                         [pair("未关闭投诉", "Complaints not closed"), open_complaints],
                         [pair("前台台帐需跟进(期内)", "Ledger follow-ups in the period"), followups]])
-    return Figures(items=items, tables=[open_table], charts=charts)
+    return Figures(items=items, tables=[open_table, revisit_rate_table(pid, start, end)], charts=charts)
+
+
+def revisit_rate_table(project_id, start, end):
+    """Per kind of revisit falling due in the period: made, late, the rate and the manual's target (R-RV2)."""
+    R = RevisitRecord
+    rows = db.session.execute(
+        sa.select(R.revisit_type, sa.func.count(), counted(R.revisited_at.isnot(None)), counted(R.is_late))
+        .where(R.project_id == project_id, within(R.service_done_at, start, end)).group_by(R.revisit_type)).all()
+    body = []
+    for kind, due, done, late in sorted(rows, key=lambda r: REVISIT_TYPE.codes.index(r[0])):
+        target, got = REVISIT_TARGETS.get(kind), rate(done, due)
+        met = None if target is None else pair("达标", "Met") if got >= target else pair("未达标", "Not met")
+        body.append([choice_pair(REVISIT_TYPE, kind), due, done, late, got, target, met])
+    return Table(pair("回访率(按类别,对照手册目标)", "Revisit rate by kind, against the manual's target"),
+                 [pair("回访类别", "Kind"), pair("应回访", "Due"), pair("已回访", "Made"), pair("超期", "Late"),
+                  pair("回访率(%)", "Rate (%)"), pair("目标(%)", "Target (%)"), pair("是否达标", "Met")], body)

@@ -21,7 +21,7 @@ def follow_up(row):
     flow = flow_of(type(row))
     state = flow.states.label(getattr(row, flow.field)) if flow else ""
     return dict(endpoint=snake(type(row).__name__), record=row, form=row.__form__, state=state,
-                deadline=row.deadline() if hasattr(row, "deadline") else None)
+                deadline=row.time_limit() if hasattr(row, "time_limit") else None)
 
 
 class FormView(AttachmentsMixin, DeclaredModelView):
@@ -70,8 +70,8 @@ class FormView(AttachmentsMixin, DeclaredModelView):
             kwargs["intake"] = targets_of(self.endpoint, record) if self.can_create else []
             if hasattr(record, "follow_ups"):
                 kwargs["follow_ups"] = [follow_up(row) for row in record.follow_ups()]
-            if hasattr(record, "deadline"):
-                kwargs["deadline"] = record.deadline()
+            if hasattr(record, "time_limit"):
+                kwargs["deadline"] = record.time_limit()
             if flow is not None:
                 kwargs["transitions"] = [(t, reasons, is_open, step_inputs(record, t.fields) if is_open else [])
                                          for t, reasons, is_open in available(record, current_user)]

@@ -194,7 +194,7 @@ COMPLAINT_FLOW = Flow(COMPLAINT_STATE, [
     T("explain", ("已解释回复(无效投诉)", "Explained (invalid)"), ("classified",), "replied", ("cs_supervisor",),
       guard=lambda t: _need(t.validity == "invalid", "只有无效投诉直接解释回复", "Only an invalid complaint is explained")
       + _reply_refusals(t), effect=lambda t, user: setattr(t, "replied_at", t.replied_at or utcnow()),
-      fields=("reply_method", "satisfaction")),
+      fields=("reply_method", "written_reply", "satisfaction")),
     T("close", ("关闭", "Close"), ("replied", "revisit_pending"), "closed",
       ("property_assistant", "cs_supervisor"), guard=_close_refusals, effect=_closed, style="success",
       fields=("satisfaction",)),

@@ -151,7 +151,7 @@ class ComplaintTicket(FormRecord, db.Model):
         """S3-十五: open over 2 days goes to the supervisor, over a week to the manager."""
         return escalation(self.received_at, self.status in CLOSED_STATES)
 
-    def deadline(self):
+    def time_limit(self):
         """What is due next, by when, and whether it is late; None once nothing is due."""
         if self.due_at is None:
             return None

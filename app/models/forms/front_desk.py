@@ -147,7 +147,7 @@ class WorkOrder(FormRecord, db.Model):
         """Open over 2 days goes to the supervisor, over a week to the manager (W9)."""
         return escalation(self.created_at, self.status not in OPEN_WORK)
 
-    def deadline(self):
+    def time_limit(self):
         """完成时限 while the work is open."""
         if self.status not in OPEN_WORK or self.due_at is None:
             return None

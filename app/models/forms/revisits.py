@@ -103,7 +103,7 @@ class RevisitRecord(FormRecord, db.Model):
     def _is_late(cls):
         return sa.or_(cls.revisited_at > cls.due_by, sa.and_(cls.revisited_at.is_(None), cls.due_by < utcnow()))
 
-    def deadline(self):
+    def time_limit(self):
         """应回访期限 until the revisit is made."""
         if self.revisited_at is not None or self.due_by is None:
             return None

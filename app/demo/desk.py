@@ -1,0 +1,78 @@
+"""The demo's complaints and work orders taken along their flows, at the times a desk would have taken each step.
+
+Every step goes through the workflow service with the clock set to when it happened, so the demo's deadlines,
+late marks, revisits and monthly rates are what the desk's own use would have left behind.
+"""
+from datetime import timedelta
+
+from flask import current_app
+
+from ..extensions import db
+from ..models import FORMS, StaffMember, User
+from ..models.forms.complaint_flow import settle_complaint
+from ..models.forms.revisits import latest_revisit
+from ..models.forms.work_flow import settle_work_order
+from ..models.types import as_utc, clock_at, utcnow
+from ..workflow import perform
+
+# (hours after receipt, action, fields) per path; None ends a path early (the complaint is still open)
+ON_TIME = ((1, "classify", dict(validity="valid")), (1.5, "contact", {}), (2, "start", dict(handling_method="work_order")),
+           (5, "resolve", dict(result="已安排维修,问题已解决")), (5.5, "reply", {}), (48, "revisit", "satisfied"))
+LATE = ((3, "classify", dict(validity="valid")), (3.5, "contact", {}), (4, "start", dict(handling_method="referred")),
+        (30, "resolve", dict(result="已协调责任部门处理完毕")), (31, "reply", {}), (80, "revisit", "not_very_satisfied"))
+EXPLAINED = ((0.5, "classify", dict(validity="invalid")), (1, "explain", dict(satisfaction="satisfied")),
+             (1.5, "close", {}))
+STILL_OPEN = ((1, "classify", dict(validity="assisted")), (2, "start", dict(handling_method="referred")))
+PATHS = (ON_TIME, ON_TIME, LATE, EXPLAINED, STILL_OPEN, ())
+WORK = ((0.2, "dispatch", {}), (1, "start", {}), (4, "complete", dict(result="已处理完毕")),
+        (5, "confirm", dict(satisfaction="satisfied")), (6, "close", {}), (75, "revisit", "satisfied"))
+
+
+def _reply_values(ticket):
+    """A reply as the manual wants it: a home visit for a collective complaint, in writing for a letter."""
+    return dict(reply_method="home_visit" if ticket.is_collective else "phone", written_reply=ticket.channel == "letter")
+
+
+def _revisit(record, user, answer, staff, when, settle, **source):
+    revisit = latest_revisit(**source)
+    if revisit is None or revisit.revisited_at is not None:
+        return
+    revisit.revisited_at, revisit.revisited_by, revisit.method, revisit.satisfaction = when, staff, "phone", answer
+    db.session.commit()
+    settle(record, revisit, user)
+
+
+def _walk(record, steps, start, user, staff, source):
+    """Take the steps at their times; stop at the first one the record's data refuses, or one not yet due."""
+    for hours, action, values in steps:
+        when = as_utc(start) + timedelta(hours=hours)
+        if when > utcnow():
+            return
+        with clock_at(when):
+            if action == "revisit":
+                settle = settle_complaint if source == "complaint_ticket" else settle_work_order
+                _revisit(record, user, values, staff, when, settle, **{f"{source}_id": record.id})
+                continue
+            values = {**values, **(_reply_values(record) if action in ("reply", "explain") else {})}
+            if action == "contact":
+                values["promised_reply_at"] = when + timedelta(hours=4)
+            if action == "start" and source == "complaint_ticket" and record.handler is None:
+                values["handler"] = staff
+            if action == "dispatch":
+                values["received_by"] = record.assignee or staff
+            reasons = perform(record, action, user, values=values)
+        if reasons:
+            current_app.logger.info("demo: %s %s stops at %s: %s", source, record.serial_no, action, reasons)
+            return
+
+
+def walk_flows(rnd):
+    """Take each demo complaint along one of the paths above, and each work order as far as its times allow."""
+    manager = db.session.scalar(db.select(User).filter_by(username="manager"))
+    clerk = db.session.scalar(db.select(User).filter_by(username="clerk"))
+    staff = db.session.scalars(db.select(StaffMember).order_by(StaffMember.id)).all()
+    for ticket in db.session.scalars(db.select(FORMS["complaint_ticket"]).order_by("id")).all():
+        _walk(ticket, rnd.choice(PATHS), ticket.received_at, manager, rnd.choice(staff), "complaint_ticket")
+    for order in db.session.scalars(db.select(FORMS["work_order"]).order_by("id")).all():
+        if rnd.random() < 0.75:  # the rest stay open, some of them late
+            _walk(order, WORK[:rnd.randint(1, len(WORK))], order.created_at, clerk, rnd.choice(staff), "work_order")

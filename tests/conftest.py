@@ -1,5 +1,6 @@
-"""Fixtures: one migrated, demo-filled SQLite database per test module, and clients logged in per role."""
+"""Fixtures: a migrated, demo-filled SQLite database built once and copied for each test module, and clients logged in per role."""
 import random
+import shutil
 import uuid
 
 import pytest
@@ -20,14 +21,25 @@ def make_app(path, **overrides):
     return create_app(config)
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """An app over a database built by the migrations and filled with a small demo."""
-    app = make_app(tmp_path_factory.mktemp("db") / "desk.sqlite")
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory):
+    """One database built by the migrations and filled with a small demo, once per test run."""
+    path = tmp_path_factory.mktemp("template") / "desk.sqlite"
+    app = make_app(path)
     with app.app_context():
         upgrade()
         load_demo(units=24, per_form=2)
-    return app
+        db.session.remove()
+        db.engine.dispose()  # everything is on disk before the file is copied
+    return path
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, demo_database):
+    """An app over a fresh copy of the migrated demo database: each test module starts from the same data."""
+    path = tmp_path_factory.mktemp("db") / "desk.sqlite"
+    shutil.copyfile(demo_database, path)
+    return make_app(path)
 
 
 @pytest.fixture

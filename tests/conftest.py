@@ -1,4 +1,4 @@
-"""Fixtures: a migrated, demo-filled SQLite database built once and copied for each test module, and clients logged in per role."""
+"""Fixtures: a migrated demo database built once and copied for each test module; clients logged in per role."""
 import random
 import shutil
 import uuid

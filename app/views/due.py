@@ -46,7 +46,7 @@ class DueItem:
     @property
     def state(self):
         flow = flow_of(type(self.record))
-        return flow.states.label(getattr(self.record, flow.field)) if flow else ""
+        return flow.state_label(self.record) if flow else ""
 
 
 def _sources(horizon):

@@ -19,7 +19,7 @@ from .timeline import timeline
 def follow_up(row):
     """A linked record as its row on another record's page: where to open it, its form, state and deadline."""
     flow = flow_of(type(row))
-    state = flow.states.label(getattr(row, flow.field)) if flow else ""
+    state = flow.state_label(row) if flow else ""
     return dict(endpoint=snake(type(row).__name__), record=row, form=row.__form__, state=state,
                 deadline=row.time_limit() if hasattr(row, "time_limit") else None)
 
@@ -75,7 +75,7 @@ class FormView(AttachmentsMixin, DeclaredModelView):
             if flow is not None:
                 kwargs["transitions"] = [(t, reasons, is_open, step_inputs(record, t.fields) if is_open else [])
                                          for t, reasons, is_open in available(record, current_user)]
-                kwargs["state_label"] = flow.states.label(getattr(record, flow.field))
+                kwargs["state_label"] = flow.state_label(record)
             if hasattr(record, "standing"):  # what it waits for, less what the buttons already say
                 shown = {reason for _, reasons, _, _ in kwargs.get("transitions", ()) for reason in reasons}
                 label, waiting = record.standing()
@@ -92,7 +92,7 @@ class FormView(AttachmentsMixin, DeclaredModelView):
         record = self.get_one(request.args.get("id", ""))
         if record is not None and self.is_locked(record):
             flow = flow_of(self.model)
-            flash(text(f"「{flow.states.label(getattr(record, flow.field))}」状态的记录不能修改",
+            flash(text(f"「{flow.state_label(record)}」状态的记录不能修改",
                        "A record in this state cannot be edited"), "error")
             return redirect(self.get_url(".details_view", id=record.id))
         return super().edit_view()

@@ -69,6 +69,10 @@ class Flow:
     limits: dict = dataclasses.field(default_factory=dict)
     after: Callable | None = None
 
+    def state_label(self, record):
+        """The label of the state a record is in."""
+        return self.states.label(getattr(record, self.field))
+
     def transition(self, action):
         return next((t for t in self.transitions if t.action == action), None)
 

@@ -265,11 +265,8 @@ class IncidentTracking(FormRecord, db.Model):
 
     def before_save(self):
         """Escalate by how long the event has stayed open (a timer will refresh open ones)."""
-        if self.occurred_at is None:
-            return
-        open_for = as_utc(self.closed_at or utcnow()) - as_utc(self.occurred_at)
-        self.escalation_level = ("manager" if open_for > timedelta(weeks=1)
-                                 else "supervisor" if open_for > timedelta(days=2) else "receptionist")
+        if self.occurred_at is not None:
+            self.escalation_level = escalation(self.occurred_at, False, now=self.closed_at)
 
 
 class IncidentTrackingStep(LineItem, db.Model):

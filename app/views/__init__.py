@@ -1,6 +1,5 @@
 """Register every page: the login, the home page, the 60 forms by menu group, lookups and users."""
 from flask import render_template
-from flask_babel import format_datetime
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
@@ -8,7 +7,7 @@ from ..i18n import L, text
 from ..models import FORMS, GROUPS, LOOKUPS
 from ..models.fields import snake
 from .auth import bp as auth_bp
-from .base import DeclaredModelView, LookupView
+from .base import DeclaredModelView, LookupView, local_time
 from .forms import FormView
 from .home import HomeView
 from .due import DueView
@@ -32,7 +31,7 @@ def init_views(app):
     app.register_blueprint(auth_bp)
     app.jinja_env.globals["_t"] = text
     app.jinja_env.filters["snake"] = snake
-    app.jinja_env.filters["localtime"] = lambda moment: format_datetime(moment, "yyyy-MM-dd HH:mm")
+    app.jinja_env.filters["localtime"] = local_time
     admin = Admin(app, name=L("物业客服后台", "Service desk"), theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/desk_base.html"),
                   index_view=HomeView(name=L("首页", "Home"), url="/admin"))
     for labels in GROUPS.values():  # the menu follows the manual's grouping, not registration order

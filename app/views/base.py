@@ -54,9 +54,14 @@ class SecuredView(Secured, BaseView):
     """A custom page behind the login."""
 
 
+def local_time(moment):
+    """A stored time as the desk reads it, in Asia/Shanghai; blank for none."""
+    # strftime, not Babel: lists and exports format every cell, and the zone is fixed (benchmarks/list_views.py)
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def _format_datetime(view, value, name):
-    # strftime, not Babel: exports format every cell, and the zone is fixed (benchmarks/list_views.py)
-    return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    return local_time(value)
 
 
 def _format_date(view, value, name):

@@ -1,5 +1,6 @@
 """The home page per role: a clerk's day, a manager's queue and month, and every form a click away."""
 import sqlalchemy as sa
+from sqlalchemy import orm
 from flask import url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
@@ -8,10 +9,10 @@ from ..extensions import db
 from ..models import FORMS, GROUPS
 from ..models.base import LOCAL_TZ
 from ..models.forms.work_flow import OPEN_WORK
-from ..models.types import utcnow
+from ..models.types import as_utc, utcnow
 from .base import Secured, default_project
-from .due import due_items
-from .inbox import waiting_for
+from .due import SOON, due_count, due_items
+from .inbox import waiting_count, waiting_for
 
 TODAYS_CALLS = 10  # the latest calls a clerk sees; the register holds the rest
 
@@ -44,17 +45,24 @@ def todays_calls(project_id):
     return total, db.session.scalars(query.order_by(call.contact_at.desc()).limit(TODAYS_CALLS)).all()
 
 
-def assigned_to(user):
-    """Open complaints and work orders the user received, handles or carries out (首问责任制: first contact owns it)."""
+def assigned_to(user, limit=12):
+    """Open complaints and work orders the user received, handles or carries out (首问责任制: first contact owns it).
+
+    Returns (how many, the `limit` most urgent)."""
     complaint, order = FORMS["complaint_ticket"], FORMS["work_order"]
     staff_id = user.staff_id or -1
-    tickets = db.session.scalars(sa.select(complaint).where(
-        complaint.status != "closed", sa.or_(complaint.received_by_id == staff_id, complaint.handler_id == staff_id))
-        .order_by(complaint.due_at.is_(None), complaint.due_at)).all()
-    orders = db.session.scalars(sa.select(order).where(
-        order.status.in_(OPEN_WORK), sa.or_(order.assignee_id == staff_id, order.created_by_id == user.id))
-        .order_by(order.due_at)).all()
-    return tickets + orders
+    queries = (
+        (complaint, sa.and_(complaint.status != "closed",
+                            sa.or_(complaint.received_by_id == staff_id, complaint.handler_id == staff_id)),
+         complaint.due_at),
+        (order, sa.and_(order.status.in_(OPEN_WORK),
+                        sa.or_(order.assignee_id == staff_id, order.created_by_id == user.id)), order.due_at))
+    total, rows = 0, []
+    for model, mine, due in queries:
+        total += db.session.scalar(sa.select(sa.func.count(model.id)).where(mine))
+        rows += db.session.scalars(sa.select(model).where(mine).order_by(due.is_(None), due).limit(limit)
+                                   .options(orm.lazyload("*"))).all()
+    return total, sorted(rows, key=lambda row: (row.due_at is None, as_utc(row.due_at) if row.due_at else 0))[:limit]
 
 
 def month_panel():
@@ -82,11 +90,12 @@ class HomeView(Secured, AdminIndexView):
     def index(self):
         user = current_user
         project_id = user.staff.project_id if user.staff is not None else None
-        due = due_items(project_id)
-        context = dict(groups=form_catalogue(), group_labels=GROUPS, due=due)
+        context = dict(groups=form_catalogue(), group_labels=GROUPS)
         if user.has_role("manager", "admin"):
-            context.update(is_manager=True, inbox=waiting_for(user), late=[item for item in due if item.late],
+            context.update(is_manager=True, inbox=waiting_for(user, limit=8), waiting=waiting_count(user),
+                           late=due_items(project_id, horizon=utcnow(), limit=10), late_count=due_count(project_id),
                            month=month_panel())
         if user.has_role("clerk") or not user.has_role("manager", "admin"):
-            context.update(is_clerk=True, calls=todays_calls(project_id), mine=assigned_to(user))
+            context.update(is_clerk=True, calls=todays_calls(project_id), mine=assigned_to(user),
+                           due=due_items(project_id, limit=15), due_total=due_count(project_id, utcnow() + SOON))
         return self.render("admin/home.html", **context)

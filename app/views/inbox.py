@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from flask import has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import LazyString
@@ -56,21 +57,23 @@ def waiting_count(user):
                for model, flow, states in _waiting_queries(user))
 
 
-def waiting_for(user):
-    """Records in a state whose decision the user's roles may take, oldest first."""
+def waiting_for(user, limit=None):
+    """Records in a state whose decision the user's roles may take, oldest first (at most `limit`)."""
     out = []
     for model, flow, states in _waiting_queries(user):
         entered = (sa.select(TransitionLog.row_id, sa.func.max(TransitionLog.at).label("at"))
                    .where(TransitionLog.table_name == model.__tablename__).group_by(TransitionLog.row_id).subquery())
+        since = sa.func.coalesce(entered.c.at, model.created_at)
         rows = db.session.execute(
-            sa.select(model, sa.func.coalesce(entered.c.at, model.created_at))
-            .outerjoin(entered, entered.c.row_id == model.id)
-            .where(getattr(model, flow.field).in_(states)))
-        for record, since in rows:
+            sa.select(model, since).outerjoin(entered, entered.c.row_id == model.id)
+            .where(getattr(model, flow.field).in_(states)).order_by(since).limit(limit)
+            # the queue shows a record's serial number, state and who registered it, not its whole graph
+            .options(orm.lazyload("*"), orm.selectinload(model.created_by).lazyload("*")))
+        for record, at in rows:
             state = getattr(record, flow.field)
-            out.append(Waiting(snake(model.__name__), model.__form__, record, flow.states.label(state), since,
+            out.append(Waiting(snake(model.__name__), model.__form__, record, flow.states.label(state), at,
                                flow.limits.get(state)))
-    return sorted(out, key=lambda item: item.since)
+    return sorted(out, key=lambda item: item.since)[:limit]
 
 
 def inbox_title():

@@ -109,11 +109,6 @@ class RevisitRecord(FormRecord, db.Model):
             return None
         return Deadline(text("回访", "Revisit"), self.due_by, self.is_late)
 
-    @property
-    def source(self):
-        """The handled record this revisit follows up."""
-        return self.complaint_ticket or self.work_order or self.survey_response or self.community_activity
-
     def before_save(self):
         """Set the S2-3 deadline from the type, and mark unsatisfied revisits for rework."""
         if self.service_done_at is not None:

@@ -98,6 +98,10 @@ class Sheet:
         self.placed.add(name)
         return next(t for t in self.tables if t.name == name)
 
+    def pick(self, *names, per_row=2):
+        """Grid rows of the named fields, noted as placed."""
+        return grid([self.cell(n) for n in names], per_row)
+
     def rest(self, per_row=2):
         """The declared fields a hand-tuned layout did not place, as grid rows: nothing on the form goes unprinted."""
         names = [n for n in printable_fields(type(self.record)) if n not in self.placed and not is_lines(type(self.record), n)]

@@ -72,7 +72,7 @@ class ReportPrintView(SecuredView):
                               snapshot.period_start, snapshot.period_end, Figures.from_payload(snapshot.payload))
         choice, errors = read_choice(request.args)
         if errors:
-            return render_template("errors/400.html", messages=errors), 400
+            return render_template("print/error.html", messages=errors, code="", back=None), 400
         report = choice.report
         figures = compute(choice.key, choice.project, choice.start, choice.end, choice.building)
         building = choice.building.name if choice.building and report.by_building else None

@@ -247,10 +247,11 @@ def build_sheet(endpoint, record):
     sections = [Section(title, grid([make_cell(model, record, n) for n in names])) for title, names in sections_of(model)]
     flow = flow_of(model)
     project = getattr(record, "project", None)
+    state = flow.state_label(record) if flow else shown(model, "status", getattr(record, "status", None))
     return Sheet(record=record, endpoint=endpoint, company=current_app.config.get("COMPANY_NAME", ""),
                  estate=project.name if project is not None else "", sections=sections,
                  tables=line_tables(model, record), decisions=decisions_of(record), signatures=signatures_of(model),
-                 state=flow.state_label(record) if flow else "")
+                 state=state)
 
 
 def rmb_upper(amount):

@@ -227,8 +227,7 @@ def decisions_of(record):
     out = []
     for row in rows:
         transition = flow.transition(row.action)
-        who = getattr(getattr(row.user, "staff", None), "name", None) or str(row.user)
-        out.append(Decision(local_time(row.at), who, text(*transition.label) if transition else row.action,
+        out.append(Decision(local_time(row.at), str(row.user), text(*transition.label) if transition else row.action,
                             f"{flow.states.label(row.from_state)} → {flow.states.label(row.to_state)}", row.comment or ""))
     return out
 

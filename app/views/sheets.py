@@ -9,7 +9,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..i18n import L, text
-from ..models.workflow import TransitionLog
+from ..workflow.log import TransitionLog
 from ..workflow import flow_of
 from .base import local_time
 from .declared import declared_fields, field_info, label_for

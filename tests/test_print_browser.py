@@ -1,5 +1,6 @@
 """Records printed to PDF by a real Chromium, as a clerk's browser prints them: page count and text (pdftotext)."""
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -99,7 +100,7 @@ def test_a_renovation_permit_prints_on_one_page(app, page, tmp_path):
 def test_a_complaint_prints_with_its_decisions(app, page, tmp_path):
     model = FORMS["complaint_ticket"]
     with app.app_context():
-        values, lines = fake_record(model, __import__("random").Random(7))
+        values, lines = fake_record(model, random.Random(7))
         values.update(status="received", validity=None, received_at=RECEIVED, households_count=1,
                       complainant_name="打印测试陈女士", content="地库照明损坏,夜间通行不便")
         with clock_at(RECEIVED):
@@ -129,7 +130,7 @@ def test_a_complaint_prints_with_its_decisions(app, page, tmp_path):
 
 def test_three_ticked_calls_print_as_three_pages(app, page, tmp_path):
     model = FORMS["call_visit_log"]
-    rnd = __import__("random").Random(11)
+    rnd = random.Random(11)
     with app.app_context():
         calls = [build(model, *fake_record(model, rnd)) for _ in range(3)]
         db.session.add_all(calls)

@@ -27,8 +27,8 @@ def first_id(model):
 
 def printed_labels(html):
     """The sheet's own words (labels, titles, headings): markup, style and the values written on it removed."""
-    html = re.sub(r"<(style|script|title)\b.*?</\1>", "", html, flags=re.S)
-    html = re.sub(r'<(span|td|u)\b[^>]*class="v"[^>]*>.*?</\1>', "", html, flags=re.S)
+    html = re.sub(r"<(style|script|title)\b.*?</\1>", "", html, flags=re.DOTALL)
+    html = re.sub(r'<(span|td|u)\b[^>]*class="v"[^>]*>.*?</\1>', "", html, flags=re.DOTALL)
     return entities.unescape(re.sub(r"<[^>]+>", " ", html))
 
 

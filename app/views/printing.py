@@ -3,7 +3,7 @@
 The sheet is derived from the form's declaration (app/views/sheets.py) and drawn by templates/print/sheet.html; a form
 whose paper is handed out may have its own one-page layout, templates/print/<endpoint>.html, picked by name.
 """
-from flask import abort, redirect, render_template, request
+from flask import abort, current_app, redirect, render_template, request
 from flask_admin import expose
 from flask_admin.actions import action
 
@@ -13,8 +13,7 @@ from ..models.snapshots import ReportSnapshot
 from ..reports import compute
 from ..reports.figures import Figures
 from .base import SecuredView
-from .sheets import DEFAULT_SIGNATURES, rmb_upper
-from .sheets import build_sheet
+from .sheets import DEFAULT_SIGNATURES, build_sheet, rmb_upper
 
 BATCH_LIMIT = 200  # one print job; more would be a report, not a stack of forms
 
@@ -81,8 +80,6 @@ class ReportPrintView(SecuredView):
                           figures)
 
     def _page(self, number, title, key, estate, building, start, end, figures):
-        from flask import current_app
-
         from ..models import FORMS
 
         form = FORMS[key].__form__ if key in FORMS else None

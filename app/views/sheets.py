@@ -9,8 +9,8 @@ from flask import current_app
 
 from ..extensions import db
 from ..i18n import L, text
-from ..workflow.log import TransitionLog
 from ..workflow import flow_of
+from ..workflow.log import TransitionLog
 from .base import local_time
 from .declared import declared_fields, field_info, label_for
 
@@ -104,8 +104,9 @@ class Sheet:
 
     def rest(self, per_row=2):
         """The declared fields a hand-tuned layout did not place, as grid rows: nothing on the form goes unprinted."""
-        names = [n for n in printable_fields(type(self.record)) if n not in self.placed and not is_lines(type(self.record), n)]
-        return grid([make_cell(type(self.record), self.record, n) for n in names], per_row)
+        model = type(self.record)
+        names = [n for n in printable_fields(model) if n not in self.placed and not is_lines(model, n)]
+        return grid([make_cell(model, self.record, n) for n in names], per_row)
 
     def other_tables(self):
         return [t for t in self.tables if t.name not in self.placed]

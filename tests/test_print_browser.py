@@ -121,8 +121,9 @@ def test_a_complaint_prints_with_its_decisions(app, page, tmp_path):
     pages = printed(page, tmp_path / "complaint.pdf")
     assert len(pages) == 1
     text = pages[0]
-    for expected in ("客户投诉受理单(项目)", "WI-NWGZ-AL.KF-06-04", serial, "打印测试陈女士", "地库照明损坏,夜间通行不便",
-                     handler_name, "审批与处理记录", "分类定性", "已联系业主约定回复", "开始处理", "派工维修", "属实,工程类",
+    for expected in ("客户投诉受理单(项目)", "WI-NWGZ-AL.KF-06-04", serial, "打印测试陈女士",
+                     "地库照明损坏,夜间通行不便", handler_name, "审批与处理记录", "分类定性", "已联系业主约定回复",
+                     "开始处理", "派工维修", "属实,工程类",
                      "2026-03-0209:30", "2026-03-0210:30", who, "处理中", "受理人(签字)", "主管(签字)", "投诉人(签字)",
                      "投诉受理回执", "第1页共1页"):
         assert expected in text, expected

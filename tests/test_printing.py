@@ -1,4 +1,4 @@
-"""Every form prints as its Chinese A4 sheet with every declared field; batches and reports print; reading rights hold."""
+"""Every form prints as its Chinese A4 sheet with every declared field; batches and reports print; rights hold."""
 import html as entities
 import re
 from decimal import Decimal
@@ -118,11 +118,12 @@ def test_printing_needs_the_right_to_read_the_form(app, client_for):
     assert login(app.test_client(), "nobody", "nobody-pass-1").get(url).status_code == 403
     client = client_for("clerk")
     assert client.get("/admin/complaint_ticket/print/?id=999999").status_code == 404
-    assert client.get(f"/admin/complaint_ticket/details/?id={record_id}").text.count("/admin/complaint_ticket/print/") == 1
+    details = client.get(f"/admin/complaint_ticket/details/?id={record_id}").text
+    assert details.count("/admin/complaint_ticket/print/") == 1  # 打印 on the details page
 
 
-@pytest.mark.parametrize("key", ["service_team_statistic", "complaint_summary", "arrears_record", "renovation_statistic",
-                                 "owner_info_summary"])
+@pytest.mark.parametrize("key", ["service_team_statistic", "complaint_summary", "arrears_record",
+                                 "renovation_statistic", "owner_info_summary"])
 def test_each_monthly_report_prints_without_a_snapshot(client_for, key):
     client = client_for("clerk")
     response = client.get(f"/admin/report-print/?report={key}&start=2020-01-01&end=2030-12-31")

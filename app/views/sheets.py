@@ -228,8 +228,9 @@ def decisions_of(record):
     out = []
     for row in rows:
         transition = flow.transition(row.action)
+        change = f"{flow.states.label(row.from_state)} → {flow.states.label(row.to_state)}"
         out.append(Decision(local_time(row.at), str(row.user), text(*transition.label) if transition else row.action,
-                            f"{flow.states.label(row.from_state)} → {flow.states.label(row.to_state)}", row.comment or ""))
+                            change, row.comment or ""))
     return out
 
 
@@ -244,7 +245,8 @@ def signatures_of(model):
 def build_sheet(endpoint, record):
     """The sheet of one record."""
     model = type(record)
-    sections = [Section(title, grid([make_cell(model, record, n) for n in names])) for title, names in sections_of(model)]
+    sections = [Section(title, grid([make_cell(model, record, n) for n in names]))
+                for title, names in sections_of(model)]
     flow = flow_of(model)
     project = getattr(record, "project", None)
     state = flow.state_label(record) if flow else shown(model, "status", getattr(record, "status", None))

@@ -92,6 +92,7 @@ def test_a_renovation_permit_prints_on_one_page(app, page, tmp_path):
     pages = printed(sheet, tmp_path / "permit.pdf")
     assert len(pages) == 1
     text = pages[0]
+    assert "返回" not in text and not text.startswith("打印")  # the screen's buttons stay off the paper
     for expected in ("装修/延期施工许可证", "WI-NWGZ-AL.KF-06-20", serial, receipt, re.sub(r"\s+", "", hours),
                      renovator, "装修人(签字)", "施工单位(签字)", "发证人(签字)", "管理处(盖章)", "第1页共1页"):
         assert expected in text, expected

@@ -56,6 +56,7 @@ def test_every_form_prints_its_sheet_in_chinese_with_every_field(app, ctx, clien
     for signer in signatures_of(model):
         assert f"{signer}(签字)" in words
     assert "@page" in html and "size: A4" in html and "counter(pages)" in html
+    assert '"Noto Serif CJK SC"' in html and "://" not in html and "url(" not in html  # local fonts, nothing fetched
 
 
 def test_the_sheet_follows_declared_sections_and_falls_back_without(app, ctx, client_for, monkeypatch):

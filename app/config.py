@@ -17,6 +17,7 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a clerk's form may stay open all shift
     FLASK_ADMIN_SWATCH = "default"
+    COMPANY_NAME = "物业服务有限公司"  # printed at the head of every sheet; set the real name in instance/config.py
     PAGE_SIZE = 20
     MAX_UPLOAD_BYTES = 10 * 2**20  # one document
     MAX_CONTENT_LENGTH = 12 * 2**20  # a whole request, refused before it is read

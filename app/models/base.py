@@ -116,7 +116,8 @@ class FormRecord(Audited):
     """One of the manual's 60 forms: a serial number per form and year, its estate, remarks.
 
     Subclasses set `__form__`, and may set `__list__` (columns a clerk scans), `__search__`,
-    `__filters__` and `__rules__` (cross-field checks); the view derives the rest. Another form's record is
+    `__filters__` and `__rules__` (cross-field checks); the view derives the rest. The printed sheet reads
+    `__signatures__` (who signs the paper) and, where declared, `__sections__` ((title, field names), ...). Another form's record is
     picked by type-ahead over its `__search__` (a serial number), never from a dropdown of every record.
     """
 

@@ -14,6 +14,7 @@ from .home import HomeView
 from .due import DueView
 from .inbox import InboxView
 from .keys import KeyLoanView
+from .printing import ReportPrintView
 from .reports import ReportCentreView
 from .surveys import SurveyView
 from .users import UserView
@@ -47,6 +48,7 @@ def init_views(app):
                                      endpoint="key_inventory_count", category=L(*GROUPS["keys"])))
     admin.add_view(SurveyView(category=L(*GROUPS["complaints"])))  # the 6.42 campaigns, not one of the 60
     admin.add_view(ReportCentreView(category=L(*GROUPS["reports"])))  # the monthly figures and their snapshots
+    admin.add_view(ReportPrintView())  # a report on paper, with or without a snapshot
     for model in LOOKUPS:
         admin.add_view(LookupView(model, name=L(*model.__label__), endpoint=snake(model.__name__),
                                   category=L("基础资料", "Lookups")))

@@ -140,7 +140,8 @@ class DeclaredModelView(Secured, ModelView):
         if refused is not None:
             return refused
         allowed = {"create_view": self.can_create, "edit_view": self.can_edit, "delete_view": self.can_delete,
-                   "action_view": self.can_delete, "export": self.can_export, "ajax_update": self.can_edit}
+                   "export": self.can_export, "ajax_update": self.can_edit,
+                   "action_view": self.is_action_allowed(request.form.get("action", ""))}  # delete: can_delete
         if not allowed.get(name, True):
             abort(403)
         return None

@@ -15,6 +15,7 @@ from ..workflow import available, flow_of, perform
 from .attachments import AttachmentsMixin, attachments_of, kinds_for
 from .base import DeclaredModelView, default_project
 from .fields import step_inputs, step_values
+from .printing import PrintMixin
 from .timeline import timeline
 
 
@@ -26,7 +27,7 @@ def follow_up(row):
                 deadline=row.time_limit() if hasattr(row, "time_limit") else None)
 
 
-class FormView(AttachmentsMixin, DeclaredModelView):
+class FormView(PrintMixin, AttachmentsMixin, DeclaredModelView):
     """One of the 60 forms: newest first, estate defaulted, a timeline and the flow's buttons on its details."""
 
     column_default_sort = ("id", True)

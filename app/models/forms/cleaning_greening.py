@@ -105,6 +105,7 @@ class CleaningMonthlyEvaluation(FormRecord, db.Model):
     """6.44 清洁质量月评估评分表: the month's scored evaluation of the cleaning contractor."""
 
     __form__ = Form("6.44", "清洁质量月评估评分表", "Monthly cleaning quality evaluation scoresheet", GROUP, "checklist")
+    __signatures__ = ("检查人", "承包商代表")  # who signs the paper
     __list__ = ("serial_no", "month", "contractor", "evaluator", "total_score", "grade", "deduction_amount")
     __search__ = ("serial_no", "co_evaluators", "contractor_rep_name")
     month = f.day("评估月份", required=True, demo=MONTH_STARTS)
@@ -221,6 +222,7 @@ class WasteCollectionRecord(FormRecord, db.Model):
     """6.48 垃圾清运服务质量记录表: one refuse collection run and how well it went."""
 
     __form__ = Form("6.48", "垃圾清运服务质量记录表", "Refuse collection service quality record", GROUP, "register")
+    __signatures__ = ("检查人", "司机")  # who signs the paper
     __list__ = ("serial_no", "collected_on", "contractor", "vehicle_plate", "waste_type", "quantity", "on_time")
     __search__ = ("serial_no", "vehicle_plate", "driver_name")
     collected_on = f.day("日期", required=True)
@@ -258,6 +260,7 @@ class PestControlRecord(FormRecord, db.Model):
     """6.49 消杀服务过程记录表: what the pest-control team did, where, with which chemical."""
 
     __form__ = Form("6.49", "消杀服务过程记录表", "Pest-control service log", GROUP, "register")
+    __signatures__ = ("消杀单位", "监督人")  # who signs the paper
     __list__ = ("serial_no", "service_date", "contractor", "main_target", "main_area", "method", "supervisor")
     __search__ = ("serial_no", "operators", "chemical_name", "other_areas")
     service_date = f.day("作业日期", required=True)
@@ -289,6 +292,7 @@ class PestControlInspection(FormRecord, db.Model):
     """6.50 消杀服务质量检验表: the estate's check of pest density after the contractor's work."""
 
     __form__ = Form("6.50", "消杀服务质量检验表", "Pest-control quality inspection sheet", GROUP, "checklist")
+    __signatures__ = ("检查人", "消杀单位")  # who signs the paper
     __list__ = ("serial_no", "inspected_on", "contractor", "inspector", "pest_control_record", "overall_result")
     __search__ = ("serial_no", "contractor_rep_name")
     inspected_on = f.day("检验日期", required=True)
@@ -324,6 +328,7 @@ class GreeningEvaluation(FormRecord, db.Model):
     """6.51 绿化养护评估评分表: the month's scored evaluation of the landscaping contractor."""
 
     __form__ = Form("6.51", "绿化养护评估评分表", "Landscaping maintenance evaluation scoresheet", GROUP, "checklist")
+    __signatures__ = ("检查人", "承包商代表")  # who signs the paper
     __list__ = ("serial_no", "month", "contractor", "evaluator", "total_score", "grade", "deduction_amount")
     __search__ = ("serial_no", "co_evaluators", "contractor_rep_name")
     month = f.day("评估月份", required=True, demo=MONTH_STARTS)
@@ -400,6 +405,7 @@ class OutsourcedNonconformity(FormRecord, db.Model):
     """6.53 外判工作不合格服务处理表: one failure of an outsourced service, chased until it passes."""
 
     __form__ = Form("6.53", "外判工作不合格服务处理表", "Outsourced-service nonconformity report", GROUP, "register")
+    __signatures__ = ("检查人", "承包商代表")  # who signs the paper
     __list__ = ("serial_no", "found_at", "contractor", "service_type", "location", "severity", "deadline", "status")
     __search__ = ("serial_no", "source_no", "location", "description")
     __flow__ = NC_FLOW

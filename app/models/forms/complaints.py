@@ -45,6 +45,7 @@ class ComplaintTicket(FormRecord, db.Model):
     """6.4 客户投诉受理单(项目): one ticket per complaint, carried from receipt to revisit (§4.3)."""
 
     __form__ = Form("6.4", "客户投诉受理单(项目)", "Customer complaint intake sheet (project level)", "complaints")
+    __signatures__ = ("受理人", "处理人", "主管", "投诉人")  # who signs the paper
     __list__ = ("serial_no", "received_at", "complainant_name", "unit", "category", "validity", "status", "due_at",
                 "is_late")
     __search__ = ("serial_no", "complainant_name", "contact_phone", "content", "result")

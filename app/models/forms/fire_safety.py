@@ -87,6 +87,7 @@ class HotWorkPermit(FormRecord, db.Model):
 
     __form__ = Form("6.57", "临时动火作业申请", "Temporary hot-work application (permit)", "renovation",
                     "application")
+    __signatures__ = ("申请人", "动火人", "监护人", "审批人")  # who signs the paper
     __flow__ = Flow(HOT_WORK_STATE, [  # §4.7
         Transition("site_check", ("现场确认", "Site checked"), ("submitted",), "site_checked",
                    ("engineering", "security"), guard=_site_ready, effect=_stamp("site_checked_by", "site_checked_at")),

@@ -40,6 +40,7 @@ class FrontDeskLedgerEntry(FormRecord, db.Model):
     """6.1 客服组前台工作台帐: one line per event of a duty shift, including the shift handover."""
 
     __form__ = Form("6.1", "客服组前台工作台帐", "Front-desk duty ledger", "front_desk", "register")
+    __signatures__ = ("交班人", "接班人", "客服主管")  # who signs the paper
     __list__ = ("serial_no", "entry_at", "shift", "duty_staff", "entry_type", "unit", "needs_followup", "checked_by")
     __search__ = ("serial_no", "contact_name", "contact_phone", "description", "action_taken")
     duty_date = f.day("值班日期", required=True)
@@ -85,6 +86,7 @@ class WorkOrder(FormRecord, db.Model):
     """6.11 工作任务单: the three-part dispatch slip sent to a department for a repair or service."""
 
     __form__ = Form("6.11", "工作任务单", "Work order (派工单 / dispatch ticket)", "front_desk", "register")
+    __signatures__ = ("派单人", "接收人", "业主/使用人")  # who signs the paper
     __list__ = ("serial_no", "task_type", "unit", "location", "assigned_department", "assignee", "due_at", "status",
                 "is_overdue")
     __search__ = ("serial_no", "requester_name", "requester_phone", "location", "description")
@@ -161,6 +163,7 @@ class ItemRelease(FormRecord, db.Model):
     """6.13 物品放行申请表: the release slip without which goods may not leave the estate."""
 
     __form__ = Form("6.13", "物品放行申请表", "Goods release application", "front_desk", "application")
+    __signatures__ = ("申请人", "业主", "客服审批", "门岗核验")  # who signs the paper
     __list__ = ("serial_no", "unit", "applicant_name", "move_type", "planned_out_at", "slip_no", "status")
     __search__ = ("serial_no", "applicant_name", "applicant_mobile", "vehicle_plate", "mover_company", "slip_no")
     __flow__ = Flow(ITEM_RELEASE_STATES, [  # §4.5
@@ -223,6 +226,7 @@ class CallVisitLog(FormRecord, db.Model):
     """6.60 业主来电来访登记表: every call and visit lands here first."""
 
     __form__ = Form("6.60", "业主来电来访登记表", "Owner call & visit register", "front_desk")
+    __signatures__ = ("接待人", "主管审核人")  # who signs the paper
     __list__ = ("serial_no", "contact_at", "contact_mode", "name", "unit", "category", "routing", "received_by")
     __search__ = ("serial_no", "name", "phone", "matter")
     contact_at = f.when("日期时间", required=True)

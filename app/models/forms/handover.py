@@ -149,6 +149,7 @@ class UnitTakeoverInspection(FormRecord, db.Model):
     """6.14 单元接管验收记录表: a unit inspected room by room, from the developer or with the owner at move-in."""
 
     __form__ = Form("6.14", "单元接管验收记录表", "Unit takeover / hand-over inspection record", "handover", "checklist")
+    __signatures__ = ("业主", "验收人")  # who signs the paper
     __list__ = ("serial_no", "unit", "stage", "inspected_on", "inspector", "attendee_name", "decision")
     __search__ = ("serial_no", "attendee_name")
     unit_id, unit = f.ref("Unit", "房号", required=True)
@@ -253,6 +254,7 @@ class FacilityHandover(FormRecord, db.Model):
 
     __form__ = Form("6.33", "公共区域设备设施接管验收移交表", "Common-area equipment & facilities hand-over list",
                     "handover", "certificate")
+    __signatures__ = ("移交人", "接收人")  # who signs the paper
     __list__ = ("serial_no", "building", "handover_on", "handing_over_party", "received_by", "items_count",
                 "failed_count", "conclusion")
     __search__ = ("serial_no", "handing_over_party", "developer_rep_name", "co_receivers")
@@ -318,6 +320,7 @@ class BuildingHandover(FormRecord, db.Model):
     """6.35 楼宇接管验收移交表: the signed certificate that closes a building's takeover."""
 
     __form__ = Form("6.35", "楼宇接管验收移交表", "Building takeover hand-over certificate", "handover", "certificate")
+    __signatures__ = ("移交人", "接收人")  # who signs the paper
     __list__ = ("serial_no", "building", "handover_on", "handing_over_party", "open_defects", "conclusion",
                 "signed_by")
     __search__ = ("serial_no", "handing_over_party", "handing_over_rep_name", "receiving_party")
@@ -414,6 +417,7 @@ class FireEquipmentHandover(FormRecord, db.Model):
 
     __form__ = Form("6.37", "消防配置设备/设施接管验收移交表", "Fire-protection equipment hand-over list", "handover",
                     "certificate")
+    __signatures__ = ("移交人", "接收人")  # who signs the paper
     __list__ = ("serial_no", "building", "handover_on", "handing_over_party", "received_by", "items_count",
                 "abnormal_count")
     __search__ = ("serial_no", "handing_over_party", "handing_over_rep_name", "fire_acceptance_doc_no")

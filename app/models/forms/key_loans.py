@@ -173,6 +173,7 @@ class KeyLoan(FormRecord, db.Model):
     """6.54 钥匙借(领)用登记表: every key that leaves the cabinet, to whom, and its return."""
 
     __form__ = Form("6.54", "钥匙借(领)用登记表", "Key loan / issue register", "keys", "register")
+    __signatures__ = ("借用人", "经办人")  # who signs the paper
     __list__ = ("serial_no", "key", "loan_type", "borrower_name", "staff", "lent_at", "expected_return_at", "status",
                 "is_overdue")
     __search__ = ("serial_no", "borrower_name", "borrower_org", "borrower_mobile", "purpose")

@@ -137,6 +137,7 @@ class UnitKeyHandover(FormRecord, db.Model):
     """6.31 房屋钥匙接管验收移交表: the developer hands a building's unit keys to the key cabinet."""
 
     __form__ = Form("6.31", "房屋钥匙接管验收移交表", "Unit key takeover hand-over list", "keys", "certificate")
+    __signatures__ = ("移交人", "接收人")  # who signs the paper
     __list__ = ("serial_no", "building", "handover_on", "handing_over_party", "received_by", "total_units",
                 "total_keys")
     __search__ = ("serial_no", "handing_over_party", "developer_rep_name", "discrepancies")
@@ -176,6 +177,7 @@ class CommonKeyHandover(FormRecord, db.Model):
 
     __form__ = Form("6.32", "物业公共区域钥匙接管验收移交表", "Common-area key takeover hand-over list", "keys",
                     "certificate")
+    __signatures__ = ("移交人", "接收人")  # who signs the paper
     __list__ = ("serial_no", "handover_on", "handing_over_party", "developer_rep_name", "received_by", "total_keys")
     __search__ = ("serial_no", "handing_over_party", "developer_rep_name", "discrepancies")
     handover_on = f.day("移交日期", required=True)
@@ -211,6 +213,7 @@ class KeyCustodyDeclaration(FormRecord, db.Model):
     """6.39 业主收楼钥匙(托管)声明: the owner confirms receipt of all keys, or leaves keys with us."""
 
     __form__ = Form("6.39", "业主收楼钥匙(托管)声明", "Owner key receipt / custody declaration", "keys", "certificate")
+    __signatures__ = ("业主", "经办人")  # who signs the paper
     __list__ = ("serial_no", "unit", "owner", "declaration_type", "keys_count", "custody_from", "custody_to",
                 "withdrawn_at")
     __search__ = ("serial_no", "authorized_persons", "withdrawn_by_name")

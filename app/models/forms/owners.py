@@ -77,6 +77,7 @@ class OwnerCardApplication(FormRecord, db.Model):
     """6.3 业主卡申请表: a request to issue, replace or cancel an owner pass or access card."""
 
     __form__ = Form("6.3", "业主卡申请表", "Owner card application", "owners", "application")
+    __signatures__ = ("申请人", "受理人", "客服主管")  # who signs the paper
     __list__ = ("serial_no", "unit", "holder_name", "holder_relation", "card_type", "apply_reason", "card_no",
                 "status")
     __search__ = ("serial_no", "holder_name", "holder_mobile", "card_no")
@@ -125,6 +126,7 @@ class MoveInReceipt(FormRecord, db.Model):
     """6.38 业主收楼物品资料签收单: what the owner brought, signed and took home at move-in."""
 
     __form__ = Form("6.38", "业主收楼物品资料签收单", "Owner move-in items & documents receipt", "owners", "certificate")
+    __signatures__ = ("业主", "经办人")  # who signs the paper
     __list__ = ("serial_no", "unit", "owner", "handover_on", "is_proxy", "handled_by", "owner_signed_at")
     __search__ = ("serial_no", "proxy_name", "fees_receipt_nos")
     unit_id, unit = f.ref("Unit", "房号", required=True)

@@ -66,6 +66,7 @@ class RenovationApplication(FormRecord, db.Model):
     """6.16 装修申请表: an owner's or tenant's application to renovate a unit; it carries the renovation flow."""
 
     __form__ = Form("6.16", "装修申请表", "Renovation application", "renovation", "application")
+    __signatures__ = ("装修人", "施工负责人", "客服审核人", "批准人")  # who signs the paper
     __flow__ = RENOVATION_FLOW
     __list__ = ("serial_no", "unit", "applicant_name", "construction_mode", "contractor", "planned_start_on",
                 "planned_end_on", "status")
@@ -156,6 +157,7 @@ class RenovationGuarantee(FormRecord, db.Model):
     """6.18 装修保证书: the renovator's or company's guarantee, with the deposit and written undertakings."""
 
     __form__ = Form("6.18", "装修保证书", "Renovation guarantee letter", "renovation", "certificate")
+    __signatures__ = ("装修人", "装修企业")  # who signs the paper
     __list__ = ("serial_no", "renovation_application", "signer_role", "signer_name", "deposit_amount", "signed_on",
                 "witness_staff")
     __search__ = ("serial_no", "signer_name")
@@ -190,6 +192,7 @@ class RenovationSafetyUndertaking(FormRecord, db.Model):
     __form__ = Form("6.19", "房屋装修工程、防水工程质量、防火安全承诺书",
                     "Undertaking on renovation works, waterproofing quality and fire safety", "renovation",
                     "certificate")
+    __signatures__ = ("装修人", "施工单位")  # who signs the paper
     __list__ = ("serial_no", "renovation_application", "owner_signer_name", "contractor_signer_name",
                 "waterproof_warranty_years", "extinguishers_committed", "signed_on")
     __search__ = ("serial_no", "owner_signer_name", "contractor_signer_name")
@@ -220,6 +223,7 @@ class RenovationPermit(FormRecord, db.Model):
     """6.20 装修/延期施工许可证: the permit posted at the door, issued against the fee receipt; one row per extension."""
 
     __form__ = Form("6.20", "装修/延期施工许可证", "Renovation / extension works permit", "renovation", "certificate")
+    __signatures__ = ("装修人", "施工单位", "发证人")  # who signs the paper
     __list__ = ("serial_no", "renovation_application", "permit_type", "valid_from", "valid_to", "contractor",
                 "issued_at", "revoked_at")
     __search__ = ("serial_no", "fee_receipt_no", "site_manager_name", "scope_summary")
@@ -268,6 +272,7 @@ class ConstructionPermit(FormRecord, db.Model):
 
     __form__ = Form("6.21", "施工许可证", "Construction permit (works other than unit renovation)", "renovation",
                     "certificate")
+    __signatures__ = ("施工单位", "批准人")  # who signs the paper
     __list__ = ("serial_no", "work_type", "location", "contractor", "valid_from", "valid_to", "hot_work_required",
                 "issued_at")
     __search__ = ("serial_no", "applicant_name", "location", "site_manager_name", "site_manager_mobile")
@@ -307,6 +312,7 @@ class RenovationWorkerPass(FormRecord, db.Model):
     """6.22 装修工作证申请表: a batch of temporary passes, one per worker on their own ID (R-RN11)."""
 
     __form__ = Form("6.22", "装修工作证申请表", "Renovation worker pass application", "renovation", "application")
+    __signatures__ = ("申请人", "施工单位", "审批人")  # who signs the paper
     __list__ = ("serial_no", "renovation_application", "contractor", "applied_by_name", "approved_by", "issued_at",
                 "settled_at")
     __search__ = ("serial_no", "applied_by_name")
@@ -346,6 +352,7 @@ class RepairUndertaking(FormRecord, db.Model):
     """6.55 修缮责任承诺书: a party's undertaking to repair stated damage by a deadline at its cost."""
 
     __form__ = Form("6.55", "修缮责任承诺书", "Repair responsibility undertaking", "renovation", "certificate")
+    __signatures__ = ("承诺人", "物业")  # who signs the paper
     __list__ = ("serial_no", "undertaker_type", "undertaker_name", "unit", "deadline", "cost_bearer",
                 "completion_verified_at")
     __search__ = ("serial_no", "undertaker_name", "location", "damage_description")

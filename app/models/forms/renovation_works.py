@@ -96,6 +96,7 @@ class RectificationNotice(FormRecord, db.Model):
     """6.25 整改通知单: a written order to put right a violation or nonconformity by a deadline."""
 
     __form__ = Form("6.25", "整改通知单", "Rectification notice", "renovation", "certificate")
+    __signatures__ = ("签发人", "签收人")  # who signs the paper
     __list__ = ("serial_no", "target_type", "unit", "issued_at", "deadline", "recheck_result", "issued_by")
     __search__ = ("serial_no", "recipient_name", "facts", "required_action")
     target_type = f.choice("被通知方类型", NOTICE_TARGET, required=True, default="renovation")
@@ -149,6 +150,7 @@ class WaterproofTest(FormRecord, db.Model):
 
     __form__ = Form("6.27", "闭水试验确认书", "Ponding (water-tightness) test confirmation", "renovation",
                     "certificate")
+    __signatures__ = ("装修人", "施工单位", "物业验收人")  # who signs the paper
     __list__ = ("serial_no", "renovation_application", "stage", "start_at", "end_at", "result", "inspector")
     __search__ = ("serial_no", "owner_signer_name", "contractor_signer_name", "leak_description")
     renovation_application_id, renovation_application = f.ref("RenovationApplication", "装修申请", required=True)

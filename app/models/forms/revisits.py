@@ -47,6 +47,7 @@ class RevisitRecord(FormRecord, db.Model):
     """6.43 客户回访记录表: the follow-up call or visit after a complaint, repair, service or activity."""
 
     __form__ = Form("6.43", "客户回访记录表", "Customer revisit (follow-up call/visit) record", "complaints")
+    __signatures__ = ("回访人", "业主")  # who signs the paper
     __list__ = ("serial_no", "revisit_type", "unit", "due_by", "revisited_at", "revisited_by", "satisfaction",
                 "is_late")
     __search__ = ("serial_no", "shortcomings", "suggestions")

@@ -4,6 +4,7 @@ from flask_migrate import upgrade
 
 from .extensions import db
 from .models import ROLES, ComplaintCategory, Role, User
+from .security.passwords import password_problem
 
 # R-C1 (S2-1 4.1.3.1): the manual's eight complaint categories, there from the first start
 COMPLAINT_CATEGORIES = (("security", "安保工作"), ("cleaning", "清洁"), ("greening", "绿化"), ("engineering", "工程维修"),
@@ -45,8 +46,9 @@ def register_commands(app):
         """Create an account (password prompted unless --password is given)."""
         if db.session.scalar(db.select(User).filter_by(username=username)):
             raise click.ClickException(f"user {username!r} exists already")
-        if len(password) < 8:
-            raise click.ClickException("the password needs at least 8 characters")
+        problem = password_problem(password, username)
+        if problem:
+            raise click.ClickException(problem)
         create_user(username, password, roles, display_name)
         click.echo(f"created {username} ({', '.join(roles)})")
 

@@ -1,0 +1,73 @@
+"""Signing in: the password check, the throttle per account and per address, and the log of both.
+
+Failed attempts are rows of the security log, so every app server counts the same ones. An unknown username
+costs the same hash as a known one and gets the same answer, so nobody learns which accounts exist.
+"""
+from datetime import timedelta
+from functools import cache
+
+import sqlalchemy as sa
+from flask import current_app, request
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..i18n import text
+from ..models import User
+from ..models.security import SecurityEvent
+from ..models.types import utcnow
+
+
+@cache
+def dummy_hash() -> str:
+    """A hash to check unknown usernames against, made the way real ones are."""
+    return generate_password_hash("no such user, no such password")
+
+
+def client_address() -> str:
+    """The caller's address (behind a proxy, ProxyFix has put the client's address here)."""
+    return (request.remote_addr or "")[:64]
+
+
+def record(kind: str, username=None, user=None, actor=None, **details) -> None:
+    """Add a line to the security log (the caller commits)."""
+    db.session.add(SecurityEvent(at=utcnow(), kind=kind, username=username, address=client_address(),
+                                 user_id=user and user.id, actor_id=actor and actor.id, details=details))
+
+
+def _failures_since(since, **where) -> int:
+    query = sa.select(sa.func.count(SecurityEvent.id)).where(SecurityEvent.kind == "login_failed",
+                                                             SecurityEvent.at >= since)
+    for column, value in where.items():
+        query = query.where(getattr(SecurityEvent, column) == value)
+    return db.session.scalar(query)
+
+
+def is_throttled(username: str, address: str) -> bool:
+    """Too many failures within the window, for this username (since its last sign-in) or from this address."""
+    config, now = current_app.config, utcnow()
+    since = now - timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"])
+    last_login = db.session.scalar(sa.select(sa.func.max(SecurityEvent.at)).where(
+        SecurityEvent.kind == "login", SecurityEvent.username == username))
+    account_since = max(since, last_login) if last_login else since
+    return (_failures_since(account_since, username=username) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+            or _failures_since(since, address=address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+
+
+def authenticate(username: str, password: str):
+    """Return (user, None) when the sign-in may go ahead, else (None, the message to show); logs either way."""
+    username = username.strip()[:60]
+    if is_throttled(username, client_address()):
+        record("locked_out", username)
+        db.session.commit()
+        minutes = current_app.config["LOGIN_THROTTLE_MINUTES"]
+        return None, text(f"登录失败次数过多,请{minutes}分钟后再试。",
+                          f"Too many failed sign-ins; try again in {minutes} minutes.")
+    user = db.session.scalar(sa.select(User).filter_by(username=username))
+    password_ok = check_password_hash(user.password_hash if user else dummy_hash(), password)
+    if user is None or not password_ok or not user.is_active:
+        record("login_failed", username, user=user)
+        db.session.commit()
+        return None, text("用户名或密码错误,或账号已停用。", "Wrong username or password, or the account is disabled.")
+    user.last_login_at = utcnow()
+    record("login", username, user=user, actor=user)
+    return user, None

@@ -34,23 +34,20 @@ def record(kind: str, username=None, user=None, actor=None, **details) -> None:
                                  user_id=user and user.id, actor_id=actor and actor.id, details=details))
 
 
-def _failures_since(since, **where) -> int:
-    query = sa.select(sa.func.count(SecurityEvent.id)).where(SecurityEvent.kind == "login_failed",
-                                                             SecurityEvent.at >= since)
-    for column, value in where.items():
-        query = query.where(getattr(SecurityEvent, column) == value)
-    return db.session.scalar(query)
+def _failures(since, *where) -> int:
+    return db.session.scalar(sa.select(sa.func.count(SecurityEvent.id)).where(
+        SecurityEvent.kind == "login_failed", SecurityEvent.at >= since, *where))
 
 
 def is_throttled(username: str, address: str) -> bool:
     """Too many failures within the window, for this username (since its last sign-in) or from this address."""
-    config, now = current_app.config, utcnow()
-    since = now - timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"])
-    last_login = db.session.scalar(sa.select(sa.func.max(SecurityEvent.at)).where(
-        SecurityEvent.kind == "login", SecurityEvent.username == username))
-    account_since = max(since, last_login) if last_login else since
-    return (_failures_since(account_since, username=username) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-            or _failures_since(since, address=address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+    config = current_app.config
+    since = utcnow() - timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"])
+    last_login = db.session.scalar(sa.select(sa.func.max(SecurityEvent.id)).where(
+        SecurityEvent.kind == "login", SecurityEvent.username == username)) or 0
+    return (_failures(since, SecurityEvent.username == username, SecurityEvent.id > last_login)
+            >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+            or _failures(since, SecurityEvent.address == address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
 
 
 def authenticate(username: str, password: str):

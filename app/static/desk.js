@@ -11,6 +11,10 @@
         event.preventDefault();
         faForm.addInlineField(this, this.getAttribute('data-add-inline'));
     });
-    // placeholder links (tabs, pagers, menus) would otherwise try to run a javascript: URL, which the policy blocks
-    $(document).on('click', 'a[href^="javascript:"]', function (event) { event.preventDefault(); });
+    // placeholder links (tabs, pagers, menus) would otherwise try to run a javascript: URL, which the policy blocks;
+    // caught on the way down, as Bootstrap's dropdowns stop the click from bubbling up
+    document.addEventListener('click', function (event) {
+        var link = event.target.closest && event.target.closest('a[href^="javascript:"]');
+        if (link) { event.preventDefault(); }
+    }, true);
 })(jQuery);

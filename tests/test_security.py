@@ -313,3 +313,37 @@ def test_the_login_page_has_no_inline_script_and_is_not_cached(app):
     response = app.test_client().get("/login")
     assert "<script" not in response.text and response.headers["Cache-Control"] == "no-store"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_gunicorn_with_our_settings_sends_no_server_banner(tmp_path, demo_database):
+    """The production server, started as the README says, answers without naming itself."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copyfile(demo_database, tmp_path / "desk.sqlite")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "test-secret", "DATABASE_URL": f"sqlite:///{tmp_path / 'desk.sqlite'}"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+                              cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):  # waits for the server to listen, not for time to pass
+            try:
+                response = urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not start")
+        assert response.status == 200 and "Server" not in response.headers
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

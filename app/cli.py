@@ -52,6 +52,30 @@ def register_commands(app):
         create_user(username, password, roles, display_name)
         click.echo(f"created {username} ({', '.join(roles)})")
 
+    @app.cli.command("backup")
+    @click.argument("path", required=False, type=click.Path(dir_okay=False))
+    def backup_command(path):
+        """Write a consistent copy of the database while the app runs (default: instance/backups/)."""
+        from .backup import BackupError, backup, default_path
+
+        try:
+            click.echo(f"backup written to {backup(path or default_path(app.instance_path))}")
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.confirmation_option(prompt="Replace everything in the database with this backup? Stop the app servers first.")
+    def restore_command(path):
+        """Replace the database's contents with a backup made by `flask backup`."""
+        from .backup import BackupError, restore
+
+        try:
+            restore(path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"restored from {path}")
+
     @app.cli.command("load-demo")
     @click.option("--units", default=240, show_default=True, help="how many units to create")
     @click.option("--per-form", default=12, show_default=True, help="records per form")

@@ -10,9 +10,8 @@ from ..models import User
 from ..models.security import SecurityEvent
 from ..models.types import utcnow
 
-UNLOGGED = {"session_token", "last_login_at", "password_hash"}
-# what a user may reach: when it changes, sessions opened under the old rights end
-ENDS_SESSIONS = {"password", "is_active", "roles", "projects", "estates"}
+UNLOGGED = {"session_token", "last_login_at", "password_hash", "locale"}  # locale: the user's own language switch
+ENDS_SESSIONS = {"password", "is_active"}  # and every collection (roles, estates): sessions end with old rights
 
 
 def _shown(value):
@@ -65,7 +64,8 @@ def log_account_changes(session, flush_context, instances):
         changes = account_changes(user)
         if not changes:
             continue
-        if ENDS_SESSIONS & set(changes):
+        collections = {rel.key for rel in sa.inspect(User).relationships if rel.uselist}
+        if (ENDS_SESSIONS | collections) & set(changes):
             user.end_sessions()
         kind = "password_changed" if set(changes) == {"password"} else "user_changed"
         session.add(SecurityEvent(at=now, kind=kind, user=user, actor_id=actor_id, address=_address(),

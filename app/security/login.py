@@ -3,12 +3,12 @@
 Failed attempts are rows of the security log, so every app server counts the same ones. An unknown username
 costs the same hash as a known one and gets the same answer, so nobody learns which accounts exist.
 """
+import secrets
 from datetime import timedelta
-from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app, request
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..extensions import db
 from ..i18n import text
@@ -17,10 +17,13 @@ from ..models.security import SecurityEvent
 from ..models.types import utcnow
 
 
-@cache
 def dummy_hash() -> str:
-    """A hash to check unknown usernames against, made the way real ones are."""
-    return generate_password_hash("no such user, no such password")
+    """A hash to check unknown usernames against, made the way this app makes real ones (once per app)."""
+    if "dummy_password_hash" not in current_app.extensions:
+        stand_in = User()
+        stand_in.set_password(secrets.token_hex(16))
+        current_app.extensions["dummy_password_hash"] = stand_in.password_hash
+    return current_app.extensions["dummy_password_hash"]
 
 
 def client_address() -> str:

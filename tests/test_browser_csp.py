@@ -46,7 +46,7 @@ def test_pages_raise_no_csp_violation(app, admin_page, tmp_path):  # noqa: F811
         db.session.remove()
     for url in ("/admin/", "/admin/call_visit_log/", "/admin/call_visit_log/new/",
                 f"/admin/call_visit_log/details/?id={record_id}", "/admin/cleaning_monthly_evaluation/new/",
-                "/admin/user/", "/admin/security_event/"):
+                "/admin/user/", "/admin/security_event/", "/admin/password/"):
         admin_page.goto(url)
         admin_page.wait_for_load_state("networkidle")
         assert admin_page.locator("body").inner_text(), url

@@ -268,6 +268,8 @@ def test_account_changes_are_logged_with_who_and_what(app, new_user):
     kind, actor, details, _ = events(app, username, "user_changed")[-1]
     assert kind == "user_changed" and actor == admin_id
     assert details["roles"] == [["客服专员"], ["客服主管"]] and details["display_name"][1] == "新名字"
+    page = login(app.test_client(), "admin").get("/admin/security_event/").text
+    assert "角色: 客服专员 → 客服主管" in page and "姓名: " in page
     assert events(app, username, "user_created")
 
 

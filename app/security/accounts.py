@@ -59,7 +59,7 @@ def log_account_changes(session, flush_context, instances):
     actor_id, now = _actor_id(), utcnow()
     for user in [obj for obj in session.new if isinstance(obj, User)]:
         session.add(SecurityEvent(at=now, kind="user_created", user=user, actor_id=actor_id, address=_address(),
-                                  username=user.username, details=dict(roles=_shown(user.roles))))
+                                  username=user.username, details=dict(roles=[[], _shown(user.roles)])))
     for user in [obj for obj in session.dirty if isinstance(obj, User) and session.is_modified(obj)]:
         changes = account_changes(user)
         if not changes:

@@ -7,12 +7,23 @@ from ..extensions import db
 from ..i18n import L
 from ..models.security import EVENT_KINDS, SecurityEvent
 from .base import Secured, local_time
+from .users import UserView
+
+
+FIELD_LABELS = {**UserView.column_labels, "password": L("密码", "Password"), "staff_id": L("员工档案", "Staff record")}
+
+
+def _shown(value):
+    return "、".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
 
 
 def _details(view, context, model, name):
-    """{field: [old, new]} as one line per field; anything else as it is."""
-    lines = [f"{field}: {escape(value[0])} → {escape(value[1])}" if isinstance(value, list) and len(value) == 2
-             else f"{field}: {escape(value)}" for field, value in (model.details or {}).items()]
+    """Each changed field on its own line under its label: old → new (new alone for a new account)."""
+    lines = []
+    for field, value in (model.details or {}).items():
+        old, new = value if isinstance(value, list) and len(value) == 2 else (None, value)
+        lines.append(f"{escape(FIELD_LABELS.get(field, field))}: "
+                     + (f"{escape(_shown(old))} → " if old not in (None, []) else "") + escape(_shown(new)))
     return Markup("<br>".join(lines))
 
 
@@ -25,6 +36,7 @@ class SecurityLogView(Secured, ModelView):
     can_view_details = True
     column_list = ("at", "kind", "username", "user", "actor", "address", "details")
     column_default_sort = ("id", True)
+    column_sortable_list = ("at", "kind", "username", "address")  # not the JSON details: PostgreSQL cannot order json
     column_searchable_list = ("username", "address")
     column_labels = {"at": L("时间", "Time"), "kind": L("事件", "Event"), "username": L("用户名", "Username"),
                      "user": L("账号", "Account"), "actor": L("操作人", "By"), "address": L("IP地址", "IP address"),

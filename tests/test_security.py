@@ -350,3 +350,18 @@ def test_gunicorn_with_our_settings_sends_no_server_banner(tmp_path, demo_databa
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_throttle_counts_and_a_reset_ends_sessions(postgres_app):
+    """The two things kept in the database for every worker to see, on the company's database."""
+    with clock_at(NOON):
+        for _ in range(5):
+            post_login(postgres_app.test_client(), "clerk2", "wrong-guess")
+        assert "登录失败次数过多" in post_login(postgres_app.test_client(), "clerk2", PASSWORDS["clerk2"]).text
+    client = postgres_app.test_client()
+    assert post_login(client, "clerk", PASSWORDS["clerk"]).status_code == 302
+    assert client.get("/admin/").status_code == 200
+    admin_edits(postgres_app, "clerk", new_password="Another-Harbour-73")
+    assert client.get("/admin/").status_code == 302
+    assert [kind for kind, *_ in events(postgres_app, "clerk")][-2:] == ["login", "password_changed"]

@@ -46,8 +46,10 @@ class UserView(Secured, ModelView):
         "new_password": L("新密码", "New password"),
     }
     form_extra_fields = {"new_password": PasswordField(L("新密码", "New password"), validators=[strong_enough])}
-    column_descriptions = {"new_password": L("新建账号时必填;编辑时留空则不修改密码",
-                                             "Required for a new account; leave blank to keep the password")}
+    column_descriptions = {"new_password": L(
+        "新建账号时必填;编辑时留空则不修改密码。至少8位,不能是常见密码、不能包含用户名或全是数字;修改后该账号的登录全部退出",
+        "Required for a new account; leave blank to keep the password. At least 8 characters, not a common password, "
+        "not containing the username, not only digits; changing it signs the account out everywhere")}
 
     def __init__(self):
         super().__init__(User, db, name=L("用户与角色", "Users & roles"), endpoint="user",

@@ -2,37 +2,12 @@
 import click
 from flask_migrate import upgrade
 
+from .accounts import create_user, ensure_reference_data
+from .backup import BackupError, backup, default_path, restore
+from .demo import load_demo
 from .extensions import db
-from .models import ROLES, ComplaintCategory, Role, User
+from .models import ROLES, User
 from .security.passwords import password_problem
-
-# R-C1 (S2-1 4.1.3.1): the manual's eight complaint categories, there from the first start
-COMPLAINT_CATEGORIES = (("security", "安保工作"), ("cleaning", "清洁"), ("greening", "绿化"), ("engineering", "工程维修"),
-                        ("mail", "信件、报刊收发"), ("renovation", "装修管理"), ("staff_attitude", "员工服务态度"),
-                        ("other", "其它"))
-
-
-def ensure_reference_data():
-    """Create the built-in roles and the manual's complaint categories once; rows already there are kept."""
-    for code in ROLES:
-        if db.session.scalar(db.select(Role).filter_by(code=code)) is None:
-            db.session.add(Role(code=code, name=ROLES.label(code)))
-    known = set(db.session.scalars(db.select(ComplaintCategory.code)))
-    for sort, (code, name) in enumerate(COMPLAINT_CATEGORIES):
-        if code not in known:
-            db.session.add(ComplaintCategory(code=code, name=name, sort=sort, default_reply_hours=24))
-    db.session.flush()
-
-
-def create_user(username, password, roles, display_name=""):
-    """Create an account holding the given role codes."""
-    ensure_reference_data()
-    user = User(username=username, display_name=display_name or username)
-    user.set_password(password)
-    user.roles = list(db.session.scalars(db.select(Role).where(Role.code.in_(roles))))
-    db.session.add(user)
-    db.session.commit()
-    return user
 
 
 def register_commands(app):
@@ -56,8 +31,6 @@ def register_commands(app):
     @click.argument("path", required=False, type=click.Path(dir_okay=False))
     def backup_command(path):
         """Write a consistent copy of the database while the app runs (default: instance/backups/)."""
-        from .backup import BackupError, backup, default_path
-
         try:
             click.echo(f"backup written to {backup(path or default_path(app.instance_path))}")
         except BackupError as error:
@@ -68,8 +41,6 @@ def register_commands(app):
     @click.confirmation_option(prompt="Replace everything in the database with this backup? Stop the app servers first.")
     def restore_command(path):
         """Replace the database's contents with a backup made by `flask backup`."""
-        from .backup import BackupError, restore
-
         try:
             restore(path)
         except BackupError as error:
@@ -81,16 +52,12 @@ def register_commands(app):
     @click.option("--per-form", default=12, show_default=True, help="records per form")
     def load_demo_command(units, per_form):
         """Load the demo estate, its people and records in every form."""
-        from .demo import load_demo
-
         accounts = load_demo(units=units, per_form=per_form)
         print_accounts(accounts)
 
     @app.cli.command("setup")
     def setup_command():
         """Bring the database to the latest migration; load the demo data into an empty one."""
-        from .demo import load_demo
-
         upgrade()
         ensure_reference_data()
         db.session.commit()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from ..models import User
 from ..models.security import SecurityEvent
 from ..models.types import utcnow
+from .login import client_address
 
 UNLOGGED = {"session_token", "last_login_at", "password_hash", "locale"}  # locale: the user's own language switch
 ENDS_SESSIONS = {"password", "is_active"}  # and every collection (roles, estates): sessions end with old rights
@@ -48,8 +49,6 @@ def _actor_id():
 
 
 def _address():
-    from .login import client_address
-
     return client_address() if has_request_context() else None
 
 

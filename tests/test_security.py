@@ -1,12 +1,19 @@
 """Sessions that end, a login throttle that tells nothing, strong passwords, the security log and the headers."""
 import itertools
 import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner  # noqa: F401  (the runner comes from the app below)
 
+from app.accounts import create_user
 from app.extensions import db
 from app.models import Role, User
 from app.models.security import SecurityEvent
@@ -24,8 +31,6 @@ def new_user(app):
     """A fresh clerk account per test, so one test's lock-out or new password never leaks into the next."""
     def make(username=None, password="Quiet-Harbour-72"):
         with app.app_context():
-            from app.cli import create_user
-
             name = username or f"temp{next(NUMBERS)}"
             create_user(name, password, ["clerk"])
             db.session.remove()
@@ -122,8 +127,6 @@ def test_remember_me_lasts_a_week_and_carries_the_session_token(app, new_user):
 
 
 def test_cookies_are_secure_when_configured_and_https_comes_through_the_proxy(tmp_path, demo_database):
-    import shutil
-
     path = tmp_path / "desk.sqlite"
     shutil.copyfile(demo_database, path)
     app = make_app(path, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PROXY_FIX_HOPS=1)
@@ -320,14 +323,6 @@ def test_the_login_page_has_no_inline_script_and_is_not_cached(app):
 
 def test_gunicorn_with_our_settings_sends_no_server_banner(tmp_path, demo_database):
     """The production server, started as the README says, answers without naming itself."""
-    import shutil
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-    from pathlib import Path
-
     root = Path(__file__).resolve().parent.parent
     shutil.copyfile(demo_database, tmp_path / "desk.sqlite")
     with socket.socket() as probe:

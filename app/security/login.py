@@ -54,11 +54,11 @@ def is_throttled(username: str, address: str) -> bool:
 
 
 def authenticate(username: str, password: str):
-    """Return (user, None) when the sign-in may go ahead, else (None, the message to show); logs either way."""
+    """Return (user, None) when the sign-in may go ahead, else (None, the message to show); logs either way
+    (the caller commits, also on a refusal: the failure is what the throttle counts)."""
     username = username.strip()[:60]
     if is_throttled(username, client_address()):
         record("locked_out", username)
-        db.session.commit()
         minutes = current_app.config["LOGIN_THROTTLE_MINUTES"]
         return None, text(f"登录失败次数过多,请{minutes}分钟后再试。",
                           f"Too many failed sign-ins; try again in {minutes} minutes.")
@@ -66,7 +66,6 @@ def authenticate(username: str, password: str):
     password_ok = check_password_hash(user.password_hash if user else dummy_hash(), password)
     if user is None or not password_ok or not user.is_active:
         record("login_failed", username, user=user)
-        db.session.commit()
         return None, text("用户名或密码错误,或账号已停用。", "Wrong username or password, or the account is disabled.")
     user.last_login_at = utcnow()
     record("login", username, user=user, actor=user)

@@ -54,12 +54,11 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user, refusal = authenticate(form.username.data, form.password.data)
-        if user is None:
-            flash(refusal, "error")
-        else:
+        db.session.commit()  # a failure too: it is what the throttle counts
+        if user is not None:
             login_user(user, remember=form.remember.data)
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
+        flash(refusal, "error")
     return render_template("auth/login.html", form=form)
 
 

@@ -22,8 +22,10 @@ def create_app(overrides=None) -> Flask:
 
     from . import models, reports  # noqa: F401  (every model, the session hooks, the report forms' reaction)
     from .cli import register_commands
+    from .security import init_security
     from .views import init_views
 
+    init_security(app)
     init_views(app)
     register_commands(app)
 

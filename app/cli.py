@@ -3,9 +3,12 @@ import click
 from flask_migrate import upgrade
 
 from .accounts import create_user, ensure_reference_data
+from .backup import BackupError, backup, default_path, restore
 from .demo import load_demo
 from .extensions import db
 from .models import ROLES, User
+from .security.passwords import password_problem
+
 
 def register_commands(app):
     @app.cli.command("create-user")
@@ -18,10 +21,31 @@ def register_commands(app):
         """Create an account (password prompted unless --password is given)."""
         if db.session.scalar(db.select(User).filter_by(username=username)):
             raise click.ClickException(f"user {username!r} exists already")
-        if len(password) < 8:
-            raise click.ClickException("the password needs at least 8 characters")
+        problem = password_problem(password, username)
+        if problem:
+            raise click.ClickException(problem)
         create_user(username, password, roles, display_name)
         click.echo(f"created {username} ({', '.join(roles)})")
+
+    @app.cli.command("backup")
+    @click.argument("path", required=False, type=click.Path(dir_okay=False))
+    def backup_command(path):
+        """Write a consistent copy of the database while the app runs (default: instance/backups/)."""
+        try:
+            click.echo(f"backup written to {backup(path or default_path(app.instance_path))}")
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.confirmation_option(prompt="Replace everything in the database with this backup? Stop the app servers first.")
+    def restore_command(path):
+        """Replace the database's contents with a backup made by `flask backup`."""
+        try:
+            restore(path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"restored from {path}")
 
     @app.cli.command("load-demo")
     @click.option("--units", default=240, show_default=True, help="how many units to create")

@@ -1,6 +1,7 @@
 """Default configuration; instance/config.py and environment variables override it."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -15,6 +16,17 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=7)  # "keep me signed in" lasts a working week, not a year
+    # behind an HTTPS proxy: FLASK_SESSION_COOKIE_SECURE=true FLASK_REMEMBER_COOKIE_SECURE=true FLASK_PROXY_FIX_HOPS=1
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    PROXY_FIX_HOPS = 0  # how many reverse proxies in front set X-Forwarded-For/-Proto/-Host
+    HSTS_SECONDS = 365 * 24 * 3600  # sent only on requests that came over HTTPS
+    LOGIN_THROTTLE_MINUTES = 15
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5  # counted since the account's last sign-in
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    PASSWORD_MIN_LENGTH = 8
+    PASSWORD_MIN_SCORE = 3  # zxcvbn's 0-4 scale
     WTF_CSRF_TIME_LIMIT = None  # a clerk's form may stay open all shift
     FLASK_ADMIN_SWATCH = "default"
     COMPANY_NAME = "物业服务有限公司"  # printed at the head of every sheet; set the real name in instance/config.py
@@ -61,6 +73,7 @@ def load(app, overrides=None):
         if os.environ.get(name):
             key = "SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name
             app.config[key] = os.environ[name]
+    app.config.from_prefixed_env()  # FLASK_<SETTING>=<json value>, e.g. FLASK_PROXY_FIX_HOPS=1
     app.config.update(overrides or {})
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):  # psycopg 3 is the driver we ship

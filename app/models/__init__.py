@@ -5,6 +5,7 @@ from .auth import ROLES, Role, User
 from .base import FORMS, GROUPS, AuditLog, FormRecord, LineItem, Lookup, SerialCounter
 from .attachments import Attachment  # noqa: F401
 from .snapshots import ReportSnapshot  # noqa: F401
+from .security import SecurityEvent  # noqa: F401
 from .workflow import TransitionLog  # noqa: F401
 from .lookups import (
     Building, ComplaintCategory, Contractor, Department, FeeItem, FireExtinguisher, Key, KeyCategory, Owner,

@@ -1,4 +1,6 @@
 """Accounts and roles: a user may hold several roles."""
+import secrets
+
 import sqlalchemy as sa
 from flask import current_app
 from flask_login import UserMixin
@@ -44,6 +46,8 @@ class User(UserMixin, db.Model):
     staff_id = sa.Column(sa.Integer, sa.ForeignKey("staff_members.id", use_alter=True), nullable=True)
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, info=dict(label="创建时间"))
     last_login_at = sa.Column(UTCDateTime, nullable=True, info=dict(label="上次登录", en="Last login"))
+    # every session and remember cookie carries this token; a new one ends them all, on every app server
+    session_token = sa.Column(sa.String(32), nullable=False, default=lambda: secrets.token_hex(16))
     roles = relationship(Role, secondary=user_roles, lazy="selectin", info=dict(label="角色", en="Roles"))
     staff = relationship("StaffMember", foreign_keys=[staff_id], info=dict(label="员工档案", en="Staff record"))
 
@@ -52,6 +56,13 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember cookie of this user."""
+        self.session_token = secrets.token_hex(16)
 
     def has_role(self, *codes: str) -> bool:
         return any(role.code in codes for role in self.roles)

@@ -1,4 +1,5 @@
 """Log in, log out, and the language switch."""
+import secrets
 from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -10,15 +11,19 @@ from wtforms.validators import InputRequired
 from ..extensions import db, login_manager
 from ..i18n import L, text
 from ..models import User
-from ..models.types import utcnow
+from ..security.login import authenticate, record
 
 bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+def load_user(session_id):
+    """The user of a session or remember cookie whose token is still the account's current one."""
+    user_id, _, token = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() and token else None
+    if user is None or not user.is_active or not secrets.compare_digest(token, user.session_token):
+        return None
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -48,21 +53,22 @@ def login():
         return redirect(url_for("admin.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(db.select(User).filter_by(username=form.username.data.strip()))
-        if user is None or not user.check_password(form.password.data) or not user.is_active:
-            flash(text("用户名或密码错误,或账号已停用。", "Wrong username or password, or the account is disabled."),
-                  "error")
-        else:
+        user, refusal = authenticate(form.username.data, form.password.data)
+        db.session.commit()  # a failure too: it is what the throttle counts
+        if user is not None:
             login_user(user, remember=form.remember.data)
-            user.last_login_at = utcnow()
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
+        flash(refusal, "error")
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    """End this session on the server too: the old cookies, copied or not, stop working."""
+    current_user.end_sessions()
+    record("logout", current_user.username, user=current_user, actor=current_user)
+    db.session.commit()
     logout_user()
     flash(text("您已退出登录。", "You have signed out."), "info")
     return redirect(url_for("auth.login"))

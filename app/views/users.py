@@ -1,4 +1,5 @@
-"""Accounts, kept by administrators: create, deactivate, re-role, reset passwords."""
+"""Accounts, kept by administrators: create, deactivate, re-role, reset passwords (each logged, and each but a
+rename ends the account's sessions: app/security/accounts.py)."""
 from flask_admin.contrib.sqla import ModelView
 from wtforms import PasswordField
 from wtforms.validators import StopValidation, ValidationError
@@ -6,6 +7,7 @@ from wtforms.validators import StopValidation, ValidationError
 from ..extensions import db
 from ..i18n import L, text
 from ..models import User
+from ..security.passwords import password_problem
 from .base import Secured
 
 
@@ -15,9 +17,12 @@ def given(form, field):
         raise StopValidation(text("请设置初始密码", "Set an initial password"))
 
 
-def long_enough(form, field):
-    if field.data and len(field.data) < 8:
-        raise ValidationError(text("密码至少8位", "At least 8 characters"))
+def strong_enough(form, field):
+    """No common password, none containing the username, none of digits only (app/security/passwords.py)."""
+    username = form.username.data if "username" in form else ""
+    problem = field.data and password_problem(field.data, username or "")
+    if problem:
+        raise ValidationError(problem)
 
 
 class UserView(Secured, ModelView):
@@ -30,8 +35,8 @@ class UserView(Secured, ModelView):
     column_searchable_list = ("username", "display_name")
     column_filters = ("is_active",)
     form_columns = ("username", "display_name", "roles", "staff", "is_active", "locale", "new_password")
-    column_details_exclude_list = ("password_hash",)
-    column_export_exclude_list = ("password_hash",)
+    column_details_exclude_list = ("password_hash", "session_token")
+    column_export_exclude_list = ("password_hash", "session_token")
     form_ajax_refs = {"staff": {"fields": ("name", "employee_no"), "page_size": 10}}
     form_choices = {"locale": [("zh_Hans_CN", "中文"), ("en", "English")]}
     column_labels = {
@@ -40,9 +45,11 @@ class UserView(Secured, ModelView):
         "last_login_at": L("上次登录", "Last login"), "created_at": L("创建时间", "Created at"),
         "new_password": L("新密码", "New password"),
     }
-    form_extra_fields = {"new_password": PasswordField(L("新密码", "New password"), validators=[long_enough])}
-    column_descriptions = {"new_password": L("新建账号时必填;编辑时留空则不修改密码",
-                                             "Required for a new account; leave blank to keep the password")}
+    form_extra_fields = {"new_password": PasswordField(L("新密码", "New password"), validators=[strong_enough])}
+    column_descriptions = {"new_password": L(
+        "新建账号时必填;编辑时留空则不修改密码。至少8位,不能是常见密码、不能包含用户名或全是数字;修改后该账号的登录全部退出",
+        "Required for a new account; leave blank to keep the password. At least 8 characters, not a common password, "
+        "not containing the username, not only digits; changing it signs the account out everywhere")}
 
     def __init__(self):
         super().__init__(User, db, name=L("用户与角色", "Users & roles"), endpoint="user",
@@ -50,7 +57,7 @@ class UserView(Secured, ModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        form.new_password.validators = [given, long_enough]
+        form.new_password.validators = [given, strong_enough]
         return form
 
     def on_model_change(self, form, model, is_created):

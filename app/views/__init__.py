@@ -11,6 +11,7 @@ from .base import DeclaredModelView, LookupView, local_time
 from .forms import FormView
 from .home import HomeView
 from .due import DueView
+from .guard import init_guard
 from .inbox import InboxView
 from .keys import KeyLoanView
 from .reports import ReportCentreView
@@ -29,6 +30,7 @@ def form_view_class(model):
 def init_views(app):
     """Build the admin inside the factory and add every view to it."""
     app.register_blueprint(auth_bp)
+    init_guard(app)
     app.jinja_env.globals["_t"] = text
     app.jinja_env.filters["snake"] = snake
     app.jinja_env.filters["localtime"] = local_time

@@ -17,6 +17,7 @@ from .keys import KeyLoanView
 from .reports import ReportCentreView
 from .surveys import SurveyView
 from .users import UserView
+from .privacy import PiiAccessLogView
 
 
 # the few forms whose page behaves differently; every other form gets the generic FormView
@@ -56,6 +57,7 @@ def init_views(app):
     admin.add_view(InboxView())
     admin.add_view(DueView())
     admin.add_view(UserView())
+    admin.add_view(PiiAccessLogView())
 
     @app.errorhandler(403)
     def forbidden(error):

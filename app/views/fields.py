@@ -1,5 +1,7 @@
 """Form pieces the generic views plug into Flask-Admin."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from functools import partial
+import math
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -78,6 +80,35 @@ class DeskFilterConverter(FilterConverter):
     @convert("UTCDateTime")
     def conv_utc_datetime(self, column, name, **kwargs):
         return [f(column, name, **kwargs) for f in self.local_datetime_filters]
+
+    def convert(self, type_name, column, name, **kwargs):
+        """Every filter refuses a value its column cannot compare with (year 1, 2**64, NaN) as an invalid filter."""
+        made = super().convert(type_name, column, name, **kwargs)
+        for flt in made or ():
+            flt.validate = partial(_holdable, flt, flt.validate)
+        return made
+
+
+def _holdable(flt, validate, value):
+    try:
+        if not validate(value):
+            return False
+        cleaned = flt.clean(value)
+    except (ValueError, TypeError, KeyError, OverflowError, ArithmeticError):
+        return False
+    return all(_fits(item) for item in (cleaned if isinstance(cleaned, (list, tuple)) else [cleaned]))
+
+
+def _fits(value):
+    if isinstance(value, (date, datetime)):
+        return implausible(value) is None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -(2**31) <= value < 2**31
+    if isinstance(value, (Decimal, float)):
+        return math.isfinite(value) and abs(value) < 10**15
+    if isinstance(value, str):
+        return "\x00" not in value
+    return True
 
 
 def step_inputs(record, names):

@@ -31,6 +31,8 @@ def check_numbers():
         number = as_id(values[0]) if values[0] != "0" else 0
         if len(values) > 1 or number is None or number > high:
             abort(404 if name == "id" else 400)
+    if any("\x00" in value for _, value in request.args.items(multi=True)):
+        abort(400)  # PostgreSQL cannot even compare a text with a NUL in it
     if request.method == "POST" and any(as_id(value) is None for name in ID_FIELDS
                                         for value in request.form.getlist(name)):
         abort(400)

@@ -24,6 +24,7 @@ class Defaults:
     EXPORT_MAX_ROWS = 1000  # rows of personal data one export may carry
     DATE_YEARS = (1900, 2100)  # the years a date or time may lie in
     LONG_TEXT_MAX = 5000  # characters of a long text (remarks, descriptions)
+    PASSWORD_HASH_METHOD = "scrypt"  # tests set a cheap one: hashing is a third of a suite that logs in often
     ALLOW_SELF_APPROVAL = False  # a manager may not decide on a request they registered
     # §4.3 / §5.4 time limits of a complaint; the seed's wording is beside each
     COMPLAINT_LIMITS = dict(

@@ -5,7 +5,6 @@ from flask_login import current_user
 
 from .extensions import db
 from .models.privacy import PiiAccessLog
-from .views.declared import field_info
 
 
 def mask_id(value: str) -> str:
@@ -27,7 +26,8 @@ MASKERS = {"mobile": mask_phone, "phone": mask_phone, "id18": mask_id, "id_numbe
 
 def masker(model, name):
     """The masker of a model's field, or None when it holds no personal data (a company hotline is public)."""
-    info = field_info(model, name)
+    column = model.__table__.columns.get(name)
+    info = column.info if column is not None else {}
     return None if info.get("public") else MASKERS.get(info.get("kind"))
 
 

@@ -4,7 +4,7 @@ from sqlalchemy.orm import relationship
 
 from ..extensions import db
 from ..i18n import Choices
-from .types import UTCDateTime, utcnow
+from ..core.time import UTCDateTime, utcnow
 
 PII_ACTIONS = Choices(reveal=("显示完整信息", "Revealed"), export=("导出", "Exported"))
 

@@ -113,4 +113,5 @@ def test_access_log_is_for_administrators(client_for):
     assert client_for("manager").get("/admin/pii_access_log/").status_code == 403
     page = client_for("admin").get("/admin/pii_access_log/")
     assert page.status_code == 200 and "个人信息访问日志" in page.text
+    assert "显示完整信息" in page.text and "证件号码" in page.text and "业主" in page.text  # the reveal test's line
     assert client_for("admin").get("/admin/pii_access_log/new/").status_code in (302, 403, 404)

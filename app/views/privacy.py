@@ -10,8 +10,10 @@ from wtforms import StringField
 
 from ..extensions import db
 from ..i18n import L, text
+from ..models import FORMS, LOOKUPS
 from ..models.base import LOCAL_TZ
 from ..models.privacy import PiiAccessLog
+from .declared import label_for
 from .fields import DeskFilterConverter
 from ..privacy import MASKERS, log_access, masked, masker, may_reveal, personal_fields
 
@@ -131,6 +133,19 @@ class PrivacyMixin:
         return count_query.scalar()
 
 
+def _models():
+    """Table name -> model, for the forms and lookups that hold personal data."""
+    return {model.__tablename__: model for model in (*FORMS.values(), *LOOKUPS)}
+
+
+def _table_label(table):
+    model = _models().get(table)
+    if model is None:
+        return table
+    form = getattr(model, "__form__", None)
+    return f"{form.number} {form.label}" if form else str(L(*model.__label__))
+
+
 class PiiAccessLogView(ModelView):
     """个人信息访问日志: read-only, for administrators."""
 
@@ -146,7 +161,10 @@ class PiiAccessLogView(ModelView):
     column_formatters = dict(
         at=lambda v, c, m, n: m.at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if m.at else "",
         action=lambda v, c, m, n: {"reveal": text("显示完整信息", "Revealed"), "export": text("导出", "Exported")}
-        .get(m.action, m.action))
+        .get(m.action, m.action),
+        table_name=lambda v, c, m, n: _table_label(m.table_name),
+        field=lambda v, c, m, n: label_for(_models().get(m.table_name), m.field) if m.field and
+        m.table_name in _models() else m.field or "")
 
     def __init__(self):
         super().__init__(PiiAccessLog, db, name=L("个人信息访问日志", "Personal data access log"),

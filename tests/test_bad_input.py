@@ -228,3 +228,16 @@ def test_uploaded_file_name_loses_control_characters(app, client_for):
         assert stored.filename == "idcardgpj.pdf"
         attachment_id = stored.id
     assert client.get(f"/admin/key_loan/attachment/{attachment_id}").status_code == 200
+
+
+def test_too_large_and_wrong_method_get_chinese_pages(app, client_for):
+    """A request past MAX_CONTENT_LENGTH is a Chinese 413, a GET of a POST-only route a Chinese 405."""
+    client = client_for("clerk")
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    try:
+        response = client.post("/admin/call_visit_log/new/", data={"matter": "x" * 5000})
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 12 * 2**20
+    assert response.status_code == 413 and "内容过大" in response.text and "返回首页" in response.text
+    response = client.get("/admin/call_visit_log/attach?id=1")
+    assert response.status_code == 405 and "不支持此操作" in response.text

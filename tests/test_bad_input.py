@@ -71,7 +71,7 @@ def test_generated_values_in_every_field(app, client_for, name):
         values, lines = fake_record(model, rnd, optional=1.0, lines=(1, 1))
         valid_edit = payload(model, {k: (None if v is record else v) for k, v in values.items()}, lines)
 
-    @FEW
+    @settings(FEW, max_examples=2)  # each example is two full form posts
     @given(data=st.data())
     def post(data):
         with app.app_context():

@@ -50,6 +50,7 @@ def column(type_, label, *, required=False, kind=None, validators=(), en=None, d
 
 def type_checks(type_):
     """What any value of the column's type must be, so no form can post what the database cannot hold."""
+    type_ = type_() if isinstance(type_, type) else type_  # helpers pass sa.Date, sa.Text, sa.Integer as classes
     base = getattr(type_, "impl_instance", type_)
     if isinstance(base, sa.Enum):
         return []

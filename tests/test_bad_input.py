@@ -1,5 +1,6 @@
 """Issue 9 item 6: no input breaks a page or saves nonsense — generated values into every form, generated
 parameters into every route (Hypothesis, derandomized), and the inputs the issue saw give a 500."""
+import io
 import random
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from app.demo.generator import fake_record
 from app.extensions import db
-from app.models import FORMS, Attachment
+from app.models import FORMS, Attachment, Owner
 from app.validators import UNSAFE_LINE, UNSAFE_TEXT
 from app.workflow import flow_of
 from tests.formdata import editable, payload
@@ -178,7 +179,6 @@ def test_text_with_nul_bidi_or_too_long_is_refused(app, client_for):
     """A name with NUL or a right-to-left override, or a 1 MB text, is refused at the field."""
     client = client_for("admin")
     with app.app_context():
-        from app.models import Owner
         before = rows(Owner)
     base = {"owner_type": "company", "name": "某公司", "mobile": "13812345678", "uscc": "91350100M000100Y43"}
     for field, bad, message in [("name", "王\u202e五", "不能包含控制字符"), ("name", "a\x00b", "不能包含控制字符"),
@@ -216,7 +216,6 @@ def test_year_one_and_9999_refused_in_forms_and_flow_steps(app, client_for):
 
 def test_uploaded_file_name_loses_control_characters(app, client_for):
     """A NUL or bidi character in an uploaded file's name is dropped, and the file still downloads."""
-    import io
     client = client_for("clerk")
     with app.app_context():
         record = db.session.scalars(sa.select(FORMS["key_loan"]).limit(1)).first()

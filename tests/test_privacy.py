@@ -3,9 +3,8 @@ exports logged and capped, and the administrator's 个人信息访问日志."""
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Owner, PiiAccessLog, StaffMember
+from app.models import FORMS, Owner, PiiAccessLog, Project, StaffMember
 from app.privacy import mask_id, mask_phone, personal_fields
-from app.models import FORMS
 
 
 def owner(app):
@@ -31,7 +30,6 @@ def test_every_form_with_phones_or_ids_masks_them():
     """Every mobile, phone and ID field of the 60 forms is personal data, a company's hotline is not."""
     assert "mobile" in personal_fields(Owner) and "id_number" in personal_fields(Owner)
     assert sum(len(personal_fields(model)) for model in FORMS.values()) >= 20
-    from app.models import Project
     assert personal_fields(Project) == []
 
 

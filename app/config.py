@@ -33,6 +33,10 @@ class Defaults:
     PAGE_SIZE = 20
     MAX_UPLOAD_BYTES = 10 * 2**20  # one document
     MAX_CONTENT_LENGTH = 12 * 2**20  # a whole request, refused before it is read
+    PII_ROLES = ("manager", "admin")  # who may reveal full ID numbers and phones, and export them unmasked
+    EXPORT_MAX_ROWS = 1000  # rows of personal data one export may carry
+    DATE_YEARS = (1900, 2100)  # the years a date or time may lie in
+    LONG_TEXT_MAX = 5000  # characters of a long text (remarks, descriptions)
     PASSWORD_HASH_METHOD = "scrypt"  # tests set a cheap one: hashing is a third of a suite that logs in often
     ALLOW_SELF_APPROVAL = False  # a manager may not decide on a request they registered
     # §4.3 / §5.4 time limits of a complaint; the seed's wording is beside each

@@ -1,8 +1,9 @@
 """The validation rules of catalogue §0.4: pure checks plus WTForms validators over them."""
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from flask import current_app, has_app_context
 from wtforms.validators import ValidationError
 
 from .i18n import text
@@ -109,8 +110,8 @@ class Range:
 
     def __call__(self, form, field):
         value = field.data
-        if value is None or value == "":
-            return
+        if value is None or value == "" or (isinstance(value, Decimal) and not value.is_finite()):
+            return  # a NaN is Fits' to refuse: comparing it raises
         if self.low is not None and value < self.low:
             raise ValidationError(text(f"不能小于 {self.low}", f"Must be at least {self.low}"))
         if self.high is not None and value > self.high:
@@ -128,7 +129,100 @@ USCC = Check(is_uscc, "统一社会信用代码无效:须为18位且校验位正
 PLATE = Check(is_plate, "车牌号无效,如 粤B12345 或 粤BD12345", "Invalid plate number, e.g. 粤B12345 or 粤BD12345",
               normalize=str.upper)
 EMAIL = Check(lambda v: bool(re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", v)), "邮箱格式不正确", "Invalid e-mail address")
-MONEY = Range(Decimal("0"))
+MONEY = Range(Decimal("0"))  # the column's own bounds and two decimals come from Fits (fields.column)
 COUNT = Range(0)
 QTY = Range(1)
 PCT = Range(0, 100)
+
+
+# -- what any input must be, whatever the form (issue 9, item 6) -----------------------
+INT64_MAX = 2**63 - 1
+# C0/C1 controls, NUL, and the bidi overrides/isolates that make a name read backwards
+CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+UNSAFE_LINE = re.compile(f"[{CONTROL}\t\n\r]")
+UNSAFE_TEXT = re.compile(f"[{CONTROL}]")
+
+
+def setting(name, default):
+    return current_app.config.get(name, default) if has_app_context() else default
+
+
+def strip_unsafe(value: str) -> str:
+    """A file name without control, NUL or bidi characters (they break downloads and disguise extensions)."""
+    return UNSAFE_LINE.sub("", value or "")
+
+
+def as_id(value):
+    """A row id written in ASCII digits that fits a 64-bit column, else None ('١٢', '1e3', 2**64 are not ids)."""
+    value = str(value if value is not None else "")
+    if not (value.isascii() and value.isdigit()) or len(value) > 19:
+        return None
+    number = int(value)
+    return number if 0 < number <= INT64_MAX else None
+
+
+def check_value(validators, value):
+    """Run WTForms validators over one value outside a form (a flow step's input); the messages they raise."""
+    field = type("Value", (), {"data": value, "errors": []})()
+    errors = []
+    for validator in validators:
+        try:
+            validator(None, field)
+        except ValidationError as exc:
+            errors.append(str(exc))
+    return errors
+
+
+class Plain:
+    """Text within its column's length, free of control, NUL and direction characters (line breaks if multiline)."""
+
+    def __init__(self, length=None, multiline=False):
+        self.length, self.multiline = length, multiline
+
+    def __call__(self, form, field):
+        value = field.data
+        if not isinstance(value, str):
+            return
+        limit = self.length or setting("LONG_TEXT_MAX", 5000)
+        if len(value) > limit:
+            raise ValidationError(text(f"不能超过 {limit} 个字符(现有 {len(value)} 个)",
+                                       f"At most {limit} characters (this has {len(value)})"))
+        if (UNSAFE_TEXT if self.multiline else UNSAFE_LINE).search(value):
+            raise ValidationError(text("不能包含控制字符、空字符或文字方向控制符", "Control, NUL or text-direction "
+                                       "characters are not allowed"))
+
+
+def implausible(value):
+    """Why a date or time lies outside the years the desk can mean (DATE_YEARS, 1900..2100), else None."""
+    low, high = setting("DATE_YEARS", (1900, 2100))
+    if isinstance(value, (date, datetime)) and not low <= value.year <= high:
+        return text(f"日期须在 {low} 年至 {high} 年之间", f"Dates must lie between {low} and {high}")
+    return None
+
+
+class Plausible:
+    """A date or time within DATE_YEARS."""
+
+    def __call__(self, form, field):
+        message = implausible(field.data)
+        if message:
+            raise ValidationError(message)
+
+
+class Fits:
+    """A number its column can hold: finite, within the column's digits, with no more decimals than it keeps."""
+
+    def __init__(self, digits, places=0):
+        self.digits, self.places = digits, places
+        self.bound = Decimal(10) ** (digits - places) if places else 2**31  # Integer is 32-bit on PostgreSQL
+
+    def __call__(self, form, field):
+        value = field.data
+        if value is None or value == "" or isinstance(value, bool):
+            return
+        if isinstance(value, (float, Decimal)) and not Decimal(value).is_finite():
+            raise ValidationError(text("请输入有效的数字", "Enter a valid number"))
+        if not -self.bound <= value < self.bound:
+            raise ValidationError(text("数值超出允许范围", "The number is out of range"))
+        if isinstance(value, Decimal) and value != value.quantize(Decimal(1).scaleb(-self.places)):
+            raise ValidationError(text(f"最多 {self.places} 位小数", f"At most {self.places} decimal places"))

@@ -7,6 +7,7 @@ from .attachments import Attachment  # noqa: F401
 from .snapshots import ReportSnapshot  # noqa: F401
 from .security import SecurityEvent  # noqa: F401
 from .workflow import TransitionLog  # noqa: F401
+from .privacy import PiiAccessLog  # noqa: F401
 from .lookups import (
     Building, ComplaintCategory, Contractor, Department, FeeItem, FireExtinguisher, Key, KeyCategory, Owner,
     Project, PublicArea, Resident, StaffMember, Unit, UnitOwner,

@@ -43,8 +43,28 @@ def table_of(class_name: str) -> str:
 def column(type_, label, *, required=False, kind=None, validators=(), en=None, default=None,
            index=False, unique=False, demo=None, **info):
     """The one place every helper builds its Column."""
+    checks = type_checks(type_) + list(validators)
     return sa.Column(type_, nullable=not required, default=default, index=index, unique=unique,
-                     info=dict(info, label=label, en=en, kind=kind, validators=list(validators), demo=demo))
+                     info=dict(info, label=label, en=en, kind=kind, validators=checks, demo=demo))
+
+
+def type_checks(type_):
+    """What any value of the column's type must be, so no form can post what the database cannot hold."""
+    type_ = type_() if isinstance(type_, type) else type_  # helpers pass sa.Date, sa.Text, sa.Integer as classes
+    base = getattr(type_, "impl_instance", type_)
+    if isinstance(base, sa.Enum):
+        return []
+    if isinstance(base, sa.String) and base.length:
+        return [v.Plain(base.length)]
+    if isinstance(base, sa.Text):
+        return [v.Plain(multiline=True)]
+    if isinstance(base, (sa.Date, sa.DateTime)):
+        return [v.Plausible()]
+    if isinstance(base, sa.Numeric):
+        return [v.Fits(base.precision, base.scale)]
+    if isinstance(base, sa.Integer):
+        return [v.Fits(10)]
+    return []
 
 
 def text(label, length=100, **kw):

@@ -55,8 +55,8 @@ class Project(Lookup, db.Model):
     total_units = f.count("总户数", required=True, default=0)
     takeover_date = f.day("接管日期")
     move_in_start_date = f.day("集中入伙日期")
-    service_hotline = f.phone("管理处24小时值班电话", required=True)
-    complaint_hotline = f.phone("公司投诉热线")
+    service_hotline = f.phone("管理处24小时值班电话", required=True, public=True)  # printed on notices, not personal
+    complaint_hotline = f.phone("公司投诉热线", public=True)
     complaint_email = f.email("投诉邮箱")
     reception_hours = f.text("接待时间", 100, default="工作日 09:00–12:00, 14:00–18:00")
     duty_hours = f.text("值班时间", 60, default="07:30–20:00")
@@ -70,7 +70,7 @@ class Department(Lookup, db.Model):
     code = f.text("编码", 20, required=True, unique=True)
     name = f.text("名称", 60, required=True)
     dept_type = f.choice("类型", DEPT_TYPE, required=True)
-    phone = f.phone("电话")
+    phone = f.phone("电话", public=True)
 
 
 class StaffMember(Lookup, db.Model):

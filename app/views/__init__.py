@@ -13,6 +13,7 @@ from .base import DeclaredModelView, LookupView, local_time
 from .forms import FormView
 from .home import HomeView
 from .due import DueView
+from .guard import init_guard
 from .inbox import InboxView
 from .keys import KeyLoanView
 from .printing import ReportPrintView
@@ -21,6 +22,7 @@ from .surveys import SurveyView
 from .account import PasswordView
 from .security_log import SecurityLogView
 from .users import UserView
+from .privacy import PiiAccessLogView
 
 
 # the few forms whose page behaves differently; every other form gets the generic FormView
@@ -34,6 +36,7 @@ def form_view_class(model):
 def init_views(app):
     """Build the admin inside the factory and add every view to it."""
     app.register_blueprint(auth_bp)
+    init_guard(app)
     app.jinja_env.globals["_t"] = text
     app.jinja_env.filters["snake"] = snake
     app.jinja_env.filters["localtime"] = local_time
@@ -60,6 +63,7 @@ def init_views(app):
     admin.add_view(UserView())
     admin.add_view(SecurityLogView())
     admin.add_view(PasswordView())
+    admin.add_view(PiiAccessLogView())
 
     @app.errorhandler(403)
     def forbidden(error):

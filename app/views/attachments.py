@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..i18n import text
 from ..models.attachments import Attachment
+from ..validators import strip_unsafe
 
 # What the manual's forms ask to be kept with them; any form may still take a 其他 document.
 DOCUMENT_KINDS = {
@@ -67,7 +68,7 @@ class AttachmentsMixin:
             flash(text("只能上传 PDF、JPG 或 PNG 文件", "Only PDF, JPG or PNG files"), "error")
             return back
         db.session.add(Attachment(table_name=record.__tablename__, row_id=record.id, kind=kind,
-                                  filename=(upload.filename or "file")[-200:], mime=mime, size=len(content),
+                                  filename=strip_unsafe(upload.filename)[-200:] or "file", mime=mime, size=len(content),
                                   sha256=hashlib.sha256(content).hexdigest(), content=content,
                                   uploaded_by_id=current_user.id))
         db.session.commit()

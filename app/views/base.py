@@ -17,6 +17,7 @@ from ..models import Project
 from ..models.base import LOCAL_TZ, Lookup
 from .declared import AUDIT_COLUMNS, declared_fields, editable_fields, field_info, label_column, label_for
 from .fields import ActiveLoader, DeskFilterConverter, LocalDateTimeField
+from .privacy import PrivacyMixin, masked_overrides, privacy_formatters
 
 
 
@@ -82,7 +83,7 @@ def _choice_formatter(choices):
 SHOWN_TYPES = {datetime: _format_datetime, date: _format_date, type(None): lambda view, value, name: ""}
 
 
-class DeclaredModelView(Secured, ModelView):
+class DeclaredModelView(PrivacyMixin, Secured, ModelView):
     """A Flask-Admin view that reads labels, lists, filters, choices and validators off the model.
 
     Permissions are role sets; every one is checked on the server in `_handle_view`, not only by
@@ -163,6 +164,10 @@ class DeclaredModelView(Secured, ModelView):
         self.column_choices = {n: c.pairs() for n, c in choices.items()}
         # a blank choice reads as a blank, not "None" (Flask-Admin maps choices before formatting types)
         self.column_formatters = {**{n: _choice_formatter(c) for n, c in choices.items()}, **(self.column_formatters or {})}
+        masked, detail, export = privacy_formatters(model)  # personal data masked in every place it is shown
+        self.column_formatters_detail = {**self.column_formatters, **detail, **(self.column_formatters_detail or {})}
+        self.column_formatters_export = {**self.column_formatters, **export, **(self.column_formatters_export or {})}
+        self.column_formatters.update(masked)
         self.form_choices = {n: c.pairs() for n, c in choices.items() if n in editable}
         self.column_searchable_list = self.column_searchable_list or list(getattr(model, "__search__", ()))
         self.column_filters = self.column_filters or self._default_filters(model, fields)
@@ -227,7 +232,8 @@ class DeclaredModelView(Secured, ModelView):
 
     @staticmethod
     def _overrides(model, names):
-        return {n: LocalDateTimeField for n in names if field_info(model, n).get("kind") == "datetime"}
+        dates = {n: LocalDateTimeField for n in names if field_info(model, n).get("kind") == "datetime"}
+        return {**dates, **masked_overrides(model, names)}
 
     def _inline(self, model, fields):
         """Line items as inline forms, derived the same way."""

@@ -1,5 +1,7 @@
 """Form pieces the generic views plug into Flask-Admin."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from functools import partial
+import math
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -11,6 +13,7 @@ from flask_admin.form import DateTimeField
 
 from ..extensions import db
 from ..i18n import text
+from ..validators import as_id, check_value, implausible
 from ..models.base import LOCAL_TZ
 from .declared import field_info, label_for
 
@@ -33,11 +36,21 @@ class LocalDateTimeField(DateTimeField):
             valuelist = [valuelist[0].strip()[:16]]  # seconds from the picker are not asked for
         super().process_formdata(valuelist)
         if isinstance(self.data, datetime) and self.data.tzinfo is None:
-            self.data = self.data.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+            message, self.data = implausible(self.data), local_to_utc(self.data)
+            if message:  # year 1 or 9999 cannot even be moved to UTC
+                raise ValueError(message)
+
+
+def local_to_utc(moment):
+    """Asia/Shanghai wall-clock time as aware UTC; None outside the plausible years (it may not convert)."""
+    return None if implausible(moment) else moment.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc)
 
 
 class ActiveLoader(QueryAjaxModelLoader):
     """Type-ahead over active rows only; a record keeps a value deactivated since."""
+
+    def get_one(self, pk):
+        return super().get_one(as_id(pk)) if as_id(pk) else None  # a posted '١٢' or 2**64 never reaches the database
 
     def get_query(self):
         query = super().get_query()
@@ -67,6 +80,35 @@ class DeskFilterConverter(FilterConverter):
     @convert("UTCDateTime")
     def conv_utc_datetime(self, column, name, **kwargs):
         return [f(column, name, **kwargs) for f in self.local_datetime_filters]
+
+    def convert(self, type_name, column, name, **kwargs):
+        """Every filter refuses a value its column cannot compare with (year 1, 2**64, NaN) as an invalid filter."""
+        made = super().convert(type_name, column, name, **kwargs)
+        for flt in made or ():
+            flt.validate = partial(_holdable, flt, flt.validate)
+        return made
+
+
+def _holdable(flt, validate, value):
+    try:
+        if not validate(value):
+            return False
+        cleaned = flt.clean(value)
+    except (ValueError, TypeError, KeyError, OverflowError, ArithmeticError):
+        return False
+    return all(_fits(item) for item in (cleaned if isinstance(cleaned, (list, tuple)) else [cleaned]))
+
+
+def _fits(value):
+    if isinstance(value, (date, datetime)):
+        return implausible(value) is None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -(2**31) <= value < 2**31
+    if isinstance(value, (Decimal, float)):
+        return math.isfinite(value) and abs(value) < 10**15
+    if isinstance(value, str):
+        return "\x00" not in value
+    return True
 
 
 def step_inputs(record, names):
@@ -110,21 +152,25 @@ def step_values(record, names, form):
                 values[name] = raw
             elif name in sa.inspect(model).relationships:
                 target = sa.inspect(model).relationships[name].mapper.class_
-                values[name] = db.session.get(target, int(raw)) if raw.isdigit() else None
+                values[name] = db.session.get(target, as_id(raw)) if as_id(raw) else None
                 if values[name] is None:
                     raise ValueError
             elif kind == "datetime":
-                moment = datetime.strptime(raw.replace("T", " ")[:16], "%Y-%m-%d %H:%M")
-                values[name] = moment.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+                values[name] = local_to_utc(datetime.strptime(raw.replace("T", " ")[:16], "%Y-%m-%d %H:%M"))
+                if values[name] is None:
+                    raise ValueError
             elif kind == "flag":
                 values[name] = raw in ("y", "on", "1")
             elif kind == "money":
                 values[name] = Decimal(raw)
-                if values[name] < 0:
-                    raise ValueError
             else:
                 values[name] = raw
         except (ValueError, InvalidOperation):
             values.pop(name, None)
             errors.append(text(f"「{label}」的值无效", f"'{label}' is not valid"))
+            continue
+        problems = check_value(info.get("validators", ()), values[name])  # the field's own rules, as in its form
+        if problems:
+            values.pop(name)
+            errors.append(f"「{label}」:{problems[0]}")
     return values, errors

@@ -11,6 +11,7 @@ from ..i18n import text
 from ..models import FORMS
 from ..models.fields import snake
 from ..models.forms.intake import prefill, targets_of
+from ..validators import as_id
 from ..workflow import available, finish, flow_of, perform
 from .attachments import AttachmentsMixin, attachments_of, kinds_for
 from .base import DeclaredModelView, default_project
@@ -44,7 +45,7 @@ class FormView(PrintMixin, AttachmentsMixin, DeclaredModelView):
     def _prefill(self, form):
         """Start the form from the record it is made from (``?from=call_visit_log:12``): one intake, no retyping."""
         endpoint, _, record_id = request.args.get("from", "").partition(":")
-        source = db.session.get(FORMS[endpoint], int(record_id)) if endpoint in FORMS and record_id.isdigit() else None
+        source = db.session.get(FORMS[endpoint], as_id(record_id)) if endpoint in FORMS and as_id(record_id) else None
         if source is None:
             return
         for name, value in prefill(endpoint, self.endpoint, source).items():

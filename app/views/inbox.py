@@ -15,6 +15,7 @@ from ..models import FORMS
 from ..models.fields import snake
 from ..models.types import utcnow
 from ..models.workflow import TransitionLog
+from ..validators import as_id
 from ..workflow import finish, flow_of, may_act, perform
 from .base import SecuredView
 
@@ -103,7 +104,7 @@ class InboxView(SecuredView):
         for key in request.form.getlist("selected"):
             endpoint, _, record_id = key.partition(":")
             model = FORMS.get(endpoint)
-            record = db.session.get(model, int(record_id)) if model and record_id.isdigit() else None
+            record = db.session.get(model, as_id(record_id)) if model and as_id(record_id) else None
             if record is None:
                 results.append((key, [text("记录不存在", "No such record")]))
                 continue

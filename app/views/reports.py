@@ -13,6 +13,7 @@ from ..models.snapshots import ReportSnapshot
 from ..reports import REPORTS, compute
 from ..reports.figures import Figures
 from ..reports.snapshots import due_status, month_of, save_snapshot, today, workbook
+from ..validators import as_id, implausible
 from .base import SecuredView, default_project, user_has
 
 SAVE_ROLES = ("clerk", "manager", "admin")
@@ -39,14 +40,18 @@ def _day(value, default, errors):
     if not value:
         return default
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         errors.append(text(f"日期「{value}」格式不正确,应为 YYYY-MM-DD", f"'{value}' is not a date (YYYY-MM-DD)"))
         return default
+    if implausible(day):
+        errors.append(implausible(day))
+        return default
+    return day
 
 
 def _id(value):
-    return int(value) if value and str(value).isdigit() else None
+    return as_id(value)
 
 
 def read_choice(values):

@@ -8,6 +8,7 @@ from ..extensions import db
 from ..i18n import text
 from ..models import AuditLog, User
 from ..models.workflow import TransitionLog
+from ..privacy import masked, masker
 from ..workflow import flow_of
 
 
@@ -57,6 +58,8 @@ def _shown(view, key, value):
     """A stored value as people read it: choice labels, referenced rows by name."""
     if value is None or value == "":
         return "—"
+    if masker(view.model, key):
+        return masked(view.model, key, value)  # a history must not show what the page masks
     choices = dict(view.column_choices or {}).get(key)
     if choices:
         return str(dict(choices).get(value, value))

@@ -6,6 +6,7 @@ from ..extensions import db
 from ..i18n import text
 from ..core.time import utcnow
 from .log import TransitionLog
+from ..validators import Plain, check_value
 from .flow import Refused, flow_of, may_act
 
 
@@ -30,6 +31,7 @@ def refusals(record, transition, user, comment=""):
     reasons = _standing(record, transition, user)
     if transition.needs_comment and not (comment or "").strip():
         reasons.append(text("请填写理由", "Give a reason"))
+    reasons.extend(check_value([Plain(multiline=True)], comment or ""))  # the same text rules as every field
     if transition.guard is not None and not reasons:
         reasons.extend(transition.guard(record))
     return reasons

@@ -3,7 +3,7 @@ pages no deeper than MAX_PAGED_ROWS, and only the listed references loaded, join
 from functools import cache
 
 import sqlalchemy as sa
-from flask import request, url_for
+from flask import has_request_context, request, url_for
 from markupsafe import Markup
 from sqlalchemy import orm
 
@@ -45,7 +45,9 @@ def table_estimate(session, table) -> int:
         if tuples is not None and tuples >= 0:  # -1: never analysed
             return int(tuples)
     # ids are dense (rows are rarely deleted), so the id range is a fair estimate at the cost of two index seeks
-    low, high = session.execute(sa.select(sa.func.min(table.c.id), sa.func.max(table.c.id))).one()
+    # two scalar subqueries: SQLite seeks the index for a lone min() or max(), but scans for both in one SELECT
+    low, high = session.execute(sa.select(sa.select(sa.func.min(table.c.id)).scalar_subquery(),
+                                          sa.select(sa.func.max(table.c.id)).scalar_subquery())).one()
     return (high - low + 1) if high is not None else 0
 
 
@@ -53,7 +55,7 @@ class BoundedCount(orm.Query):
     """A list's count query whose scalar() counts no further than COUNT_LIMIT rows."""
 
     def scalar(self):
-        if request.args.get("count") == "exact":
+        if has_request_context() and request.args.get("count") == "exact":
             return super().scalar()
         capped = self.with_entities(sa.literal_column("1")).limit(COUNT_LIMIT + 1).subquery()
         counted = self.session.scalar(sa.select(sa.func.count()).select_from(capped))

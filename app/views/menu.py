@@ -22,14 +22,14 @@ def _build(admin):
         if item.is_category():
             children = [_entry(child) for child in item.get_children() if not child.is_category()]
             if children:
-                menu.append((str(item.name), children))
+                menu.append((str(item.name), children, {entry[2] for entry in children}))
         elif item.is_accessible() and item.is_visible():
-            menu.append((None, [_entry(item)]))
+            menu.append((None, [_entry(item)], set()))
     return menu
 
 
 def desk_menu(admin):
-    """The menu entries open to the current user: [(category title or None, [(title, url, endpoint, live)])]."""
+    """The menu open to the current user: [(category title or None, [(title, url, endpoint, live)], endpoints)]."""
     roles = frozenset(current_user.role_codes) if current_user.is_authenticated and current_user.is_active else None
     key = (roles, str(get_locale()), request.script_root)
     if key not in _menus:

@@ -58,7 +58,7 @@ def add_estates(rnd, estates, units_per_estate):
     buildings = []
     for project_id in projects:
         for b in range(1, units_per_estate // UNITS_PER_BUILDING + 1):
-            buildings.append(dict(project_id=project_id, code=f"B{b:02d}", name=f"{b}栋", building_type="high_rise",
+            buildings.append(dict(project_id=project_id, code=f"B{b:02d}", name=f"{b}栋", building_type="highrise",
                                   floors_above=25, units_count=UNITS_PER_BUILDING))
     insert(Building.__table__, buildings)
     units = []

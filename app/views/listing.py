@@ -113,6 +113,13 @@ class ListingMixin:
         query = query.options(*reference_loads(self.model, [name for name, _ in self._list_columns]))
         return count, (query.all() if execute else query)
 
+    def get_one(self, id):
+        """The record with the references its pages show joined, and nothing they point to in a cascade."""
+        if not str(id).isdigit():
+            return None
+        names = {name for name, _ in self._list_columns} | set(self.column_details_list or ())
+        return self.get_query().options(*reference_loads(self.model, names)).filter(self.model.id == int(id)).first()
+
     def _apply_pagination(self, query, page, page_size):
         if page and page_size:
             page = min(page, max(MAX_PAGED_ROWS // page_size - 1, 0))  # an OFFSET deeper than this scans the table

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import lazyload, relationship
 
 from ...extensions import db
 from ...i18n import Choices
@@ -57,8 +57,9 @@ class Deadline:
 
 def _records(*pairs, key):
     """The rows of each (model, foreign key) pair that point at `key`, oldest first."""
-    return [row for model, column in pairs
-            for row in db.session.scalars(sa.select(model).where(column == key).order_by(model.id))]
+    # each row is shown as a line (serial, state, deadline): its references load only if touched, not in a cascade
+    return [row for model, column in pairs for row in db.session.scalars(
+        sa.select(model).where(column == key).order_by(model.id).options(lazyload("*")))]
 
 
 def add_months(value, months=1):

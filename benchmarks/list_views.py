@@ -1,17 +1,17 @@
 """Our 6.60 list page (FormView) against a stock Flask-Admin ModelView over the same N call/visit rows.
 
-Run from the project root:  .venv/bin/python benchmarks/list_views.py [--rows N]   (default N=100000)
-Builds a temp SQLite database through the migrations plus the demo estate and N bulk-inserted rows, then
-prints median/p90 ms and SQL statements per request for /admin/call_visit_log/ (ours) and
-/admin/stock_call_visit_log/ (stock), and the time and peak memory of one full CSV export from each.
+Run from the project root:  .venv/bin/python -m benchmarks.list_views [--rows N] [--db FILE | --postgres NAME]
+Builds a database through the migrations plus the demo estate and N bulk-inserted rows (default 100000; --db keeps
+a SQLite file to reuse), then prints median/p90 ms and SQL statements per request for /admin/call_visit_log/ (ours)
+and /admin/stock_call_visit_log/ (stock), and the time and resident-memory growth of one full export of each kind.
 """
 import argparse
+import gc
 import math
 import random
 import statistics
 import tempfile
 import time
-import tracemalloc
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlencode
@@ -31,6 +31,7 @@ from app.models.forms.front_desk import CALL_CATEGORY, CONTACT_MODE, ROUTING, Ca
 from app.views.declared import field_info
 
 WARMUPS, REPEATS = 2, 15
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SEARCH_NAME = "王芳"
 
 
@@ -54,13 +55,14 @@ class QueryCounter:
         self.count += 1
 
 
-def build_app(path):
+def build_app(url, fresh=True):
     """A migrated app holding the demo estate, configured as tests/conftest.py's make_app does."""
     app = create_app({"TESTING": True, "SECRET_KEY": "bench-secret", "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
-    with app.app_context():
-        upgrade()
-        load_demo(units=240, per_form=1)
+                      "SQLALCHEMY_DATABASE_URI": url})
+    if fresh:
+        with app.app_context():
+            upgrade()
+            load_demo(units=240, per_form=1)
     return app
 
 
@@ -130,35 +132,68 @@ def cases(view):
             ("ajax unit '102'", "ajax/lookup/?name=unit&query=102")]
 
 
+def rss_mb(field="VmRSS"):
+    """The process's resident memory (VmRSS) or its peak since the last reset (VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def export(client, url, counter):
-    """(rows, seconds, statements) of one CSV export, and the tracemalloc peak MB of a second one."""
+    """(rows, seconds, statements, resident-memory growth MB) of one full export, read as a browser would."""
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM, so the peak is this export's
+    before = rss_mb()
     counter.count = 0
     start = time.perf_counter()
-    body = get_ok(client, url).get_data()  # the CSV is streamed: reading it runs the formatting
-    seconds, queries = time.perf_counter() - start, counter.count
-    tracemalloc.start()  # tracing slows Python several-fold, so memory gets its own run
-    get_ok(client, url).get_data()
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return body.count(b"\n") - 1, seconds, queries, peak
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    rows = 0
+    for piece in response.response:  # streamed pieces are counted and dropped, as a browser writes them to disk
+        rows += piece.count(b"\n") if isinstance(piece, bytes) else piece.count("\n")
+    response.close()
+    seconds = time.perf_counter() - start
+    return rows - 1 if url.endswith("csv/") else None, seconds, counter.count, rss_mb("VmHWM") - before
+
+
+def database_url(args, tmp):
+    """The database to run on: --postgres (a fresh database on the local server) or a SQLite file (--db keeps it)."""
+    if args.postgres:
+        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{args.postgres}"'))
+            connection.execute(sa.text(f'CREATE DATABASE "{args.postgres}"'))
+        return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{args.postgres}", True
+    path = Path(args.db) if args.db else Path(tmp) / "bench.sqlite"
+    return f"sqlite:///{path}", not path.exists()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    rows = parser.parse_args().rows
+    parser.add_argument("--db", help="SQLite file to build once and reuse on later runs")
+    parser.add_argument("--postgres", metavar="NAME", help="run on a fresh PostgreSQL database of this name")
+    parser.add_argument("--no-export", action="store_true", help="time the pages only")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        app = build_app(Path(tmp) / "bench.sqlite")
+        url, fresh = database_url(args, tmp)
+        app = build_app(url, fresh)
         admin = app.extensions["admin"][0]
         stock = StockView(CallVisitLog, db, endpoint="stock_call_visit_log", name="stock")
         admin.add_view(stock)
         ours = next(v for v in admin._views if getattr(v, "endpoint", None) == "call_visit_log")
         with app.app_context():
-            insert_rows(rows)
+            if fresh:
+                insert_rows(args.rows)
+                if args.postgres:
+                    db.session.execute(sa.text("ANALYZE"))
+                    db.session.commit()
             total = db.session.scalar(sa.select(sa.func.count()).select_from(CallVisitLog.__table__))
             counter = QueryCounter(db.engine)
-        print(f"{total} call_visit_logs rows, SQLite, set up in {time.perf_counter() - t0:.1f}s; "
+            dialect = db.engine.dialect.name
+        print(f"{total} call_visit_logs rows, {dialect}, set up in {time.perf_counter() - t0:.1f}s; "
               f"name searched: {SEARCH_NAME}; {REPEATS} runs after {WARMUPS} warm-ups\n")
 
         client = app.test_client()
@@ -168,7 +203,7 @@ def main():
             for case, path in cases(view):
                 url = f"/admin/{view.endpoint}/{path}"
                 results.setdefault(case, {})[view] = measure(lambda u=url: get_ok(client, u), counter)
-            with app.app_context():
+            with app.test_request_context():
                 results.setdefault("count only (SELECT COUNT)", {})[view] = measure(
                     lambda v=view: v.get_count_query().scalar(), counter)
 
@@ -177,10 +212,12 @@ def main():
             (om, op, oq), (sm, sp, sq) = by_view[ours], by_view[stock]
             print(f"{case:<28}{om:>9.1f} /{op:>6.1f}{sm:>10.1f} /{sp:>6.1f}{om / sm:>12.2f}{oq:>9} / {sq:<4}")
 
-        print(f"\n{'CSV export, all rows':<28}{'rows':>8}{'seconds':>9}{'SQL':>6}{'peak MB':>9}")
-        for label, view in (("ours", ours), ("stock", stock)):
-            lines, seconds, queries, peak = export(client, f"/admin/{view.endpoint}/export/csv/", counter)
-            print(f"{label:<28}{lines:>8}{seconds:>9.2f}{queries:>6}{peak:>9.1f}")
+        if not args.no_export:
+            print(f"\n{'export, all rows':<28}{'rows':>8}{'seconds':>9}{'SQL':>6}{'RSS growth MB':>15}")
+            for label, view, kind in (("ours CSV", ours, "csv"), ("ours XLSX", ours, "xlsx"),
+                                      ("stock CSV", stock, "csv")):
+                lines, seconds, queries, growth = export(client, f"/admin/{view.endpoint}/export/{kind}/", counter)
+                print(f"{label:<28}{lines if lines is not None else '':>8}{seconds:>9.2f}{queries:>6}{growth:>15.1f}")
         with app.app_context():
             db.engine.dispose()  # closes the SQLite file before the temp dir goes
 

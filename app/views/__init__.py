@@ -17,6 +17,7 @@ from .guard import init_guard
 from .inbox import InboxView
 from .keys import KeyLoanView
 from .printing import ReportPrintView
+from .menu import desk_menu
 from .reports import ReportCentreView
 from .surveys import SurveyView
 from .account import PasswordView
@@ -40,6 +41,7 @@ def init_views(app):
     app.jinja_env.globals["_t"] = text
     app.jinja_env.filters["snake"] = snake
     app.jinja_env.filters["localtime"] = local_time
+    app.jinja_env.globals["desk_menu_entries"] = desk_menu
     admin = Admin(app, name=L("物业客服后台", "Service desk"), theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/desk_base.html"),
                   index_view=HomeView(name=L("首页", "Home"), url="/admin"), csp_nonce_generator=csp_nonce)
     for labels in GROUPS.values():  # the menu follows the manual's grouping, not registration order

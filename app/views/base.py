@@ -17,6 +17,8 @@ from ..models import Project
 from ..models.base import LOCAL_TZ, Lookup
 from .declared import AUDIT_COLUMNS, declared_fields, editable_fields, field_info, label_column, label_for
 from .fields import ActiveLoader, DeskFilterConverter, LocalDateTimeField
+from .export import ExportMixin
+from .listing import ListingMixin, indexed
 from .privacy import PrivacyMixin, masked_overrides, privacy_formatters
 
 
@@ -83,7 +85,7 @@ def _choice_formatter(choices):
 SHOWN_TYPES = {datetime: _format_datetime, date: _format_date, type(None): lambda view, value, name: ""}
 
 
-class DeclaredModelView(PrivacyMixin, Secured, ModelView):
+class DeclaredModelView(PrivacyMixin, Secured, ExportMixin, ListingMixin, ModelView):
     """A Flask-Admin view that reads labels, lists, filters, choices and validators off the model.
 
     Permissions are role sets; every one is checked on the server in `_handle_view`, not only by
@@ -196,15 +198,8 @@ class DeclaredModelView(PrivacyMixin, Secured, ModelView):
 
     @staticmethod
     def _sortable(model, listed):
-        """Columns sort by themselves; references by the target's search column (a room number, a name)."""
-        out = []
-        for name in listed:
-            rel = sa.inspect(model).relationships.get(name)
-            if name in model.__table__.columns:
-                out.append(name)
-            elif rel is not None and label_column(rel.mapper.class_):
-                out.append((name, f"{name}.{label_column(rel.mapper.class_)}"))
-        return out
+        """Indexed columns only: any other sort reads and sorts the whole table (benchmarks/list_views.py)."""
+        return [name for name in listed if name in model.__table__.columns and indexed(model.__table__.columns[name])]
 
     @staticmethod
     def _field_args(model, names):

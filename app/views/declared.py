@@ -1,4 +1,6 @@
 """Read what a model declares (labels, fields a person fills, the column rows are known by) for the views."""
+from functools import cache
+
 import sqlalchemy as sa
 
 from ..i18n import L, humanize
@@ -6,6 +8,7 @@ from ..i18n import L, humanize
 AUDIT_COLUMNS = ("created_at", "created_by", "updated_at", "updated_by")
 
 
+@cache  # models do not change once mapped, and each view asks thousands of times while it is built
 def field_info(model, key):
     """The info dict of a column, relationship or hybrid property."""
     attr = sa.inspect(model).attrs.get(key)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import lazyload, relationship
 
 from ...extensions import db
 from .. import fields as f
@@ -24,8 +24,9 @@ class Deadline:
 
 def _records(*pairs, key):
     """The rows of each (model, foreign key) pair that point at `key`, oldest first."""
-    return [row for model, column in pairs
-            for row in db.session.scalars(sa.select(model).where(column == key).order_by(model.id))]
+    # each row is shown as a line (serial, state, deadline): its references load only if touched, not in a cascade
+    return [row for model, column in pairs for row in db.session.scalars(
+        sa.select(model).where(column == key).order_by(model.id).options(lazyload("*")))]
 
 
 def add_months(value, months=1):

@@ -279,3 +279,8 @@ def ledger_line_for(call):
         duty_staff=call.received_by, entry_type=LEDGER_TYPE_OF_CALL.get(call.category, "enquiry"), unit=call.unit,
         contact_name=call.name, contact_phone=call.phone, description=call.matter, action_taken=call.result,
         needs_followup=call.routing != "settled", call_visit=call)
+
+
+# the due list's promised call-backs: only calls still open, so it does not read the whole register (issue 12)
+sa.Index("ix_call_visit_logs_open_promises", CallVisitLog.promised_reply_at,
+         sqlite_where=CallVisitLog.closed_at.is_(None), postgresql_where=CallVisitLog.closed_at.is_(None))

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, lazyload
 
 from ...extensions import db
 from ...i18n import Choices
@@ -144,10 +145,11 @@ class SatisfactionSurvey(Audited, db.Model):
         response = SatisfactionSurveyResponse
         rows = db.session.scalars(sa.select(response).where(
             response.survey_id == self.id, sa.or_(response.needs_revisit, response.is_key_customer))
-            .order_by(response.id)).all()
-        latest = {}
+            .order_by(response.id).options(lazyload("*"), joinedload(response.unit).lazyload("*"))).all()
+        latest = {}  # a line shows a questionnaire's serial, unit and rating and its revisit's dates: nothing more loads
         for revisit in db.session.scalars(sa.select(RevisitRecord).where(
-                RevisitRecord.survey_response_id.in_([row.id for row in rows])).order_by(RevisitRecord.id)):
+                RevisitRecord.survey_response_id.in_([row.id for row in rows])).order_by(RevisitRecord.id)
+                .options(lazyload("*"))):
             latest[revisit.survey_response_id] = revisit  # a later revisit (after rework) replaces the first
         return [(row, latest.get(row.id), revisit_state(latest.get(row.id))) for row in rows]
 

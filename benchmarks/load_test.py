@@ -1,0 +1,189 @@
+"""A bounded load test: gunicorn with 4 workers on PostgreSQL, logged-in clerks and managers in a closed loop.
+
+Build the data first with benchmarks/company_pg.py, then, from the project root:
+    .venv/bin/python -m benchmarks.load_test [--name desk_company] [--users 8 32] [--seconds 30]
+Serves the app on 127.0.0.1 only, runs each concurrency level for --seconds (and at most --max-requests), and
+prints requests per second, p50/p95/p99 in ms and errors per case and in total; then stops gunicorn.
+"""
+import argparse
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+
+from .company_pg import company_url
+
+USERS = {"clerk": "clerk-demo-1", "clerk2": "clerk-demo-2", "manager": "manager-demo-1"}
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+DETAILS = re.compile(r'/admin/(call_visit_log|complaint_ticket)/details/\?id=(\d+)')
+STEP = re.compile(r'action="([^"]*/transition/[^"]+)"')
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """One logged-in person: a cookie jar, the last page's CSRF token and ids seen on list pages."""
+
+    def __init__(self, base, username):
+        self.base, self.username = base, username
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect)
+        self.seen = {"call_visit_log": [], "complaint_ticket": []}
+        status, page = self.get("/login")
+        status, _ = self.post("/login", {"username": username, "password": USERS[username],
+                                         "csrf_token": TOKEN.search(page).group(1)})
+        assert status == 302, f"{username} could not log in ({status})"
+
+    def request(self, path, data=None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, body, timeout=60) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
+    def get(self, path):
+        status, page = self.request(path)
+        for endpoint, record_id in DETAILS.findall(page)[:20]:
+            self.seen[endpoint].append(record_id)
+            del self.seen[endpoint][:-50]
+        return status, page
+
+    def post(self, path, data):
+        return self.request(path, data)
+
+
+def create_call(browser, rnd):
+    """Fill 6.60 as a clerk does: open the form (its token and defaults), then save a settled enquiry."""
+    status, page = browser.get("/admin/call_visit_log/new/")
+    if status != 200:
+        return status
+    project = re.search(r'name="project"[^>]*>.*?<option[^>]*value="(\d+)"', page, re.S)
+    staff = re.search(r'name="received_by"[^>]*>.*?<option[^>]*value="(\d+)"', page, re.S)
+    form = {"csrf_token": TOKEN.search(page).group(1), "project": project.group(1) if project else "1",
+            "contact_at": time.strftime("%Y-%m-%d %H:%M"), "contact_mode": "call", "caller_kind": "owner",
+            "name": "王芳", "phone": f"138{rnd.randrange(10**8):08d}", "category": "enquiry",
+            "matter": "咨询本月物业费缴纳方式", "routing": "settled", "escalation_level": "receptionist",
+            "received_by": staff.group(1) if staff else "1"}
+    status, _ = browser.post("/admin/call_visit_log/new/", form)
+    return 200 if status == 302 else status  # a saved record redirects; a form with errors comes back as 200
+
+
+def take_step(browser, rnd):
+    """Open a complaint and take the first step its page offers (or only read it when none is open)."""
+    ids = browser.seen["complaint_ticket"] or ["1"]
+    status, page = browser.get(f"/admin/complaint_ticket/details/?id={rnd.choice(ids)}")
+    step = STEP.search(page)
+    if status != 200 or step is None:
+        return status
+    status, _ = browser.post(step.group(1).replace("&amp;", "&"), {"csrf_token": TOKEN.search(page).group(1),
+                                                                   "comment": "负载测试"})
+    return 200 if status == 302 else status
+
+
+def mix(role):
+    """(case, weight, action) of what a clerk or a manager does all day."""
+    def page(path):
+        return lambda browser, rnd: browser.get(path)[0]
+
+    def details(endpoint):
+        return lambda browser, rnd: browser.get(
+            f"/admin/{endpoint}/details/?id={rnd.choice(browser.seen[endpoint] or ['1'])}")[0]
+
+    common = [("home", 10, page("/admin/")), ("list 6.60", 20, page("/admin/call_visit_log/")),
+              ("list 6.4", 10, page("/admin/complaint_ticket/")),
+              ("search phone", 15, lambda b, r: b.get(f"/admin/call_visit_log/?search=138{r.randrange(10**4):04d}")[0]),
+              ("details 6.60", 10, details("call_visit_log")), ("details 6.4", 10, details("complaint_ticket")),
+              ("due list", 5, page("/admin/due/"))]
+    if role == "manager":
+        return common + [("inbox", 10, page("/admin/inbox/")), ("flow step", 10, take_step)]
+    return common + [("create call", 10, create_call)]
+
+
+def user_loop(base, username, deadline, budget, results, lock, seed):
+    rnd, browser = random.Random(seed), Browser(base, username)
+    cases = mix("manager" if username == "manager" else "clerk")
+    weights = [weight for _, weight, _ in cases]
+    while time.perf_counter() < deadline:
+        with lock:
+            if budget[0] <= 0:
+                return
+            budget[0] -= 1
+        case, _, action = rnd.choices(cases, weights)[0]
+        start = time.perf_counter()
+        try:
+            ok = action(browser, rnd) == 200
+        except Exception:  # noqa: BLE001 (a timeout or a dropped connection is an error of this request)
+            ok = False
+        with lock:
+            results.append((case, (time.perf_counter() - start) * 1000, ok))
+
+
+def run_level(base, users, seconds, max_requests):
+    results, lock, budget = [], threading.Lock(), [max_requests]
+    names = ["manager" if i % 4 == 3 else ("clerk" if i % 2 else "clerk2") for i in range(users)]  # 1 in 4 a manager
+    deadline = time.perf_counter() + seconds
+    threads = [threading.Thread(target=user_loop, args=(base, name, deadline, budget, results, lock, i))
+               for i, name in enumerate(names)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - start
+
+
+def pct(samples, q):
+    return samples[min(len(samples) - 1, int(q * len(samples)))] if samples else float("nan")
+
+
+def report(users, results, elapsed):
+    print(f"\n{users} users: {len(results)} requests in {elapsed:.1f}s = {len(results) / elapsed:.1f} req/s, "
+          f"{sum(1 for r in results if not r[2])} errors")
+    print(f"{'case':<16}{'n':>6}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
+    for case in sorted({r[0] for r in results}):
+        times = sorted(ms for c, ms, _ in results if c == case)
+        errors = sum(1 for c, _, ok in results if c == case and not ok)
+        print(f"{case:<16}{len(times):>6}{len(times) / elapsed:>8.1f}{statistics.median(times):>8.0f}"
+              f"{pct(times, .95):>8.0f}{pct(times, .99):>8.0f}{errors:>8}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--name", default="desk_company", help="the database benchmarks/company_pg.py built")
+    parser.add_argument("--users", type=int, nargs="+", default=[8, 32])
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--max-requests", type=int, default=5000, help="per level")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    env = dict(os.environ, DATABASE_URL=company_url(args.name), SECRET_KEY="load-test-secret")
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{args.port}",
+                               "--timeout", "120", "wsgi:app"], env=env)
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        for _ in range(120):  # each worker builds the app before it answers
+            try:
+                urllib.request.urlopen(base + "/login", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(1)
+        for users in args.users:
+            report(users, *run_level(base, users, args.seconds, args.max_requests))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main()

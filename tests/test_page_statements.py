@@ -1,0 +1,70 @@
+"""No page sends a statement per record: every page of benchmarks/every_page.py sends as many statements over
+1,000 records per form as over 10."""
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import FORMS
+from benchmarks.every_page import clients, pages, visit
+
+
+FORM_TABLES = {model.__tablename__ for model in FORMS.values()}
+
+
+def spread(table, column):
+    """A copy's value for a reference to a lookup row: a different row per copy, so each listed row shows its own
+    unit, person or contractor (copies pointing at the same few rows would hide a query per row)."""
+    fk = next(iter(column.foreign_keys), None)
+    if fk is None or fk.column.table.name in FORM_TABLES | {"projects"}:
+        return column
+    target = fk.column.table
+    top = sa.select(sa.func.max(target.c.id)).scalar_subquery()
+    pick = (sa.select(target.c.id).where(target.c.id >= (table.c.id * 7919) % top + 1)
+            .order_by(target.c.id).limit(1).scalar_subquery())
+    return sa.func.coalesce(pick, column)
+
+
+def grow(model, target):
+    """Copy a form's rows (serial numbers left blank) until it holds `target`; False if its constraints refuse."""
+    table = model.__table__
+    columns = [c for c in table.columns if c.name not in ("id", "serial_no")]
+    while (have := db.session.scalar(sa.select(sa.func.count()).select_from(table))) < target:
+        source = sa.select(*(spread(table, c) for c in columns)).order_by(table.c.id).limit(target - have)
+        try:
+            db.session.execute(sa.insert(table).from_select([c.name for c in columns], source))
+            db.session.commit()
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            return False
+    return True
+
+
+def statements(app, walk):
+    """{(role, url): statements sent} for one walk over every page."""
+    sent = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: sent.append(1)  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    counts, by_role = {}, clients(app)
+    try:
+        for role, url in walk:
+            visit(by_role[role], url)  # the first visit may warm caches (the menu, the user) that later ones reuse
+            sent.clear()
+            visit(by_role[role], url)
+            counts[role, url] = len(sent)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    return counts
+
+
+def test_statements_stay_flat_as_records_grow(app):
+    walk = pages(app)
+    with app.app_context():
+        grown = {name: grow(model, 10) for name, model in FORMS.items()}
+    small = statements(app, walk)
+    with app.app_context():
+        grown = {name: grow(model, 1000) for name, model in FORMS.items() if grown[name]}
+    large = statements(app, walk)
+    assert sum(grown.values()) >= 50  # nearly every form took 1,000 copies of its rows
+    rising = {page: (small[page], large[page]) for page in walk if large[page] > small[page]}
+    assert rising == {}

@@ -57,7 +57,7 @@ def test_reveal_is_for_named_roles_and_logged(app, client_for):
     assert manager.post(f"/admin/owner/reveal/?id={owner_id}", data={"field": "name"}).status_code == 404
     shown = manager.post(f"/admin/owner/reveal/?id={owner_id}", data={"field": "id_number"})
     assert shown.status_code == 200 and id_number in shown.text and mobile not in shown.text
-    assert shown.headers["Cache-Control"] == "private, no-store"
+    assert "no-store" in shown.headers["Cache-Control"]
     assert logs(app, action="reveal") == [("manager", "reveal", "owners", owner_id, "id_number", None)]
     app.config["PII_ROLES"] = ("admin",)  # a department narrows who may look
     try:

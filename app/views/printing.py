@@ -9,10 +9,13 @@ from flask_admin.actions import action
 
 from ..extensions import db
 from ..i18n import L, text
+from ..models import FORMS
 from ..models.snapshots import ReportSnapshot
 from ..reports import compute
 from ..reports.figures import Figures
+from ..validators import as_id
 from .base import SecuredView
+from .reports import read_choice  # the report centre's own reading of the choice
 from .sheets import DEFAULT_SIGNATURES, build_sheet, rmb_upper
 
 BATCH_LIMIT = 200  # one print job; more would be a report, not a stack of forms
@@ -23,10 +26,12 @@ class PrintMixin:
 
     @expose("/print/")
     def print_view(self):
-        """One record (?id=1) or a batch (?id=1&id=2…), one record per page, read as the details page reads it."""
-        ids = request.args.getlist("id")
-        if not ids or len(ids) > BATCH_LIMIT:
-            abort(400 if ids else 404)
+        """One record (?id=1) or a batch (?ids=1,2,…), one record per page, read as the details page reads it.
+
+        A batch has its own parameter: a repeated `id` is refused everywhere (app/views/guard.py)."""
+        ids = request.args.get("ids", "").split(",") if "ids" in request.args else request.args.getlist("id")
+        if not ids or len(ids) > BATCH_LIMIT or any(as_id(record_id) is None for record_id in ids):
+            abort(400 if len(ids) > BATCH_LIMIT else 404)
         records = [self.get_one(record_id) for record_id in ids]
         if any(record is None for record in records):
             abort(404)
@@ -39,7 +44,7 @@ class PrintMixin:
     @action("print", L("打印", "Print"))
     def action_print(self, ids):
         """The ticked rows, printed in one job."""
-        return redirect(self.get_url(".print_view", id=list(ids)[:BATCH_LIMIT]))
+        return redirect(self.get_url(".print_view", ids=",".join(list(ids)[:BATCH_LIMIT])))
 
     def is_action_allowed(self, name):
         return name == "print" or super().is_action_allowed(name)
@@ -58,8 +63,6 @@ class ReportPrintView(SecuredView):
 
     @expose("/")
     def index(self):
-        from .reports import read_choice  # the report centre's own reading of the choice
-
         snapshot_id = request.args.get("snapshot", "")
         if snapshot_id:
             snapshot = db.session.get(ReportSnapshot, int(snapshot_id)) if snapshot_id.isdigit() else None
@@ -80,8 +83,6 @@ class ReportPrintView(SecuredView):
                           figures)
 
     def _page(self, number, title, key, estate, building, start, end, figures):
-        from ..models import FORMS
-
         form = FORMS[key].__form__ if key in FORMS else None
         return render_template("print/report.html", number=number, title=title, code=form.code if form else "",
                                estate=estate, building=building, start=start, end=end, figures=figures,

@@ -15,6 +15,7 @@ from ..i18n import text
 from ..models.base import LOCAL_TZ, Lookup
 from .declared import AUDIT_COLUMNS, declared_fields, editable_fields, field_info, label_column, label_for
 from .fields import ActiveLoader, DeskFilterConverter, LocalDateTimeField
+from .search import IndexedSearch
 
 EXPORT_UNSAFE = ("=", "+", "-", "@", "\t", "\r")
 
@@ -83,7 +84,7 @@ def _choice_formatter(choices):
 SHOWN_TYPES = {datetime: _format_datetime, date: _format_date, type(None): lambda view, value, name: ""}
 
 
-class DeclaredModelView(Secured, ModelView):
+class DeclaredModelView(IndexedSearch, Secured, ModelView):
     """A Flask-Admin view that reads labels, lists, filters, choices and validators off the model.
 
     Permissions are role sets; every one is checked on the server in `_handle_view`, not only by

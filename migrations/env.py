@@ -108,8 +108,9 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
-            if connection.dialect.name == "sqlite" and has_search_index(connection):
-                repair_sqlite_index(connection)  # a batch migration's table rebuild drops the search triggers
+        if connection.dialect.name == "sqlite" and has_search_index(connection):
+            repair_sqlite_index(connection)  # a batch migration's table rebuild drops the search triggers
+            connection.commit()
 
 
 def has_search_index(connection):

@@ -24,10 +24,8 @@ def searched_columns(model) -> tuple:
 
 
 def search_tables() -> dict:
-    """Table name -> indexed columns, for every form and lookup that declares a search (the migration's list)."""
-    from . import FORMS, LOOKUPS
-
-    models = list(FORMS.values()) + list(LOOKUPS)
+    """Table name -> indexed columns, for every model that declares a search (the migration's list)."""
+    models = [m.class_ for m in db.Model.registry.mappers if hasattr(m.class_, "__search__")]
     return {m.__tablename__: searched_columns(m) for m in models if searched_columns(m)}
 
 

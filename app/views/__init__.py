@@ -11,6 +11,7 @@ from .base import DeclaredModelView, LookupView, local_time
 from .forms import FormView
 from .home import HomeView
 from .due import DueView
+from .finder import FinderView
 from .inbox import InboxView
 from .keys import KeyLoanView
 from .reports import ReportCentreView
@@ -54,6 +55,7 @@ def init_views(app):
     admin.add_view(InboxView())
     admin.add_view(DueView())
     admin.add_view(UserView())
+    admin.add_view(FinderView())
 
     @app.errorhandler(403)
     def forbidden(error):

@@ -15,6 +15,7 @@ from ..i18n import text
 from ..models.base import LOCAL_TZ, Lookup
 from .declared import AUDIT_COLUMNS, declared_fields, editable_fields, field_info, label_column, label_for
 from .fields import ActiveLoader, DeskFilterConverter, LocalDateTimeField
+from .dossier import DOSSIERS
 from .search import IndexedSearch
 
 EXPORT_UNSAFE = ("=", "+", "-", "@", "\t", "\r")
@@ -349,10 +350,12 @@ class LookupView(DeclaredModelView):
     details_template = "admin/model/desk_details.html"
 
     def render(self, template, **kwargs):
-        """A unit's page says where its renovation stands and what it waits for."""
+        """A unit's page says where its renovation stands and what it waits for; a unit's and an owner's page is their file."""
         record = kwargs.get("model")
         if template == self.details_template and hasattr(record, "renovation"):
             kwargs["renovation"] = record.renovation()
+        if template == self.details_template and type(record) in DOSSIERS:
+            kwargs["dossier"] = DOSSIERS[type(record)](record)
         return super().render(template, **kwargs)
 
     def delete_model(self, model):

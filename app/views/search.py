@@ -11,10 +11,12 @@ class IndexedSearch:
     """A list's search box: its own columns through their index, plus room, owner, resident and phone."""
 
     def init_search(self):
-        super().init_search()
-        return is_searchable(self.model)
+        stock = super().init_search()  # a view of a model without `__search__` keeps Flask-Admin's own search
+        return is_searchable(self.model) or stock
 
     def search_placeholder(self):
+        if not is_searchable(self.model):
+            return super().search_placeholder()
         names = [label_for(self.model, n) for n in searched_columns(self.model) if n != "serial_no"]
         if joined_refs(self.model) or self.model.__tablename__ in ("units", "owners", "residents"):
             names.append(text("房号(如3-1102)、业主/住户姓名或电话", "room (e.g. 3-1102), owner/resident name or phone"))
@@ -22,6 +24,8 @@ class IndexedSearch:
         return text("、", ", ").join(str(n) for n in head + names)
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
+        if not is_searchable(self.model):
+            return super()._apply_search(query, count_query, joins, count_joins, search)
         condition = search_condition(self.model, search)
         return (query.filter(condition), None if count_query is None else count_query.filter(condition),
                 joins, count_joins)

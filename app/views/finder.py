@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from flask import request
 from flask_admin import expose
+from markupsafe import Markup
 
 from ..extensions import db
 from ..i18n import L, text
@@ -35,7 +36,7 @@ def describe(view, record) -> list:
     for name, _label in view._list_columns[1:5]:
         value = view.get_list_value(None, record, name)
         if value not in (None, ""):
-            cells.append(str(value))
+            cells.append(value if isinstance(value, Markup) else str(value))
     return cells
 
 

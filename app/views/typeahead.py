@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import request
 
 from ..extensions import db
+from ..i18n import text
 from ..models import Owner, Resident, StaffMember, Unit, UnitOwner
 
 
@@ -34,6 +35,14 @@ def owned_units(owner_ids) -> dict:
     return out
 
 
+def _units(units) -> str:
+    """The first unit an owner owns, and how many more."""
+    if not units:
+        return ""
+    more = len(units) - 1
+    return str(units[0]) + (text(f" 等{more + 1}套", f" +{more}") if more else "")
+
+
 def _join(*parts) -> str:
     return " · ".join(p for p in parts if p)
 
@@ -49,8 +58,7 @@ def labels(rows) -> dict:
         return {r: _join(str(r), *[f"{o.name} {phone_tail(o.mobile)}" for o in owners.get(r.id, [])[:1]]) for r in rows}
     if kind is Owner:
         units = owned_units(ids)
-        return {r: _join(r.name, str(units[r.id][0]) + (f" 等{len(units[r.id])}套" if len(units[r.id]) > 1 else "")
-                         if r.id in units else "", phone_tail(r.mobile)) for r in rows}
+        return {r: _join(r.name, _units(units.get(r.id, [])), phone_tail(r.mobile)) for r in rows}
     if kind is Resident:
         return {r: _join(r.name, str(r.unit or ""), phone_tail(r.mobile)) for r in rows}
     if kind is StaffMember:

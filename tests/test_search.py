@@ -111,3 +111,14 @@ def test_lists_find_records_by_room_owner_and_phone(app, client_for, endpoint):
     for search in spellings:
         assert record_id in listed_ids(client, endpoint, search), search
     assert listed_ids(client, endpoint, "无此房号") == set()
+
+
+def test_percent_and_underscore_are_searched_as_themselves(ctx):
+    model = FORMS["call_visit_log"]
+    call = db.session.scalars(sa.select(model).order_by(model.id)).first()
+    call.matter = "物业费上调5%_请解释"
+    db.session.flush()
+    for term in ("5%_请", "5%", "%_"):
+        assert found(model, term) == found(model, term, indexed=False) == {call.id}, term
+    assert found(model, "上调_%") == found(model, "上调_%", indexed=False) == set()
+    db.session.rollback()

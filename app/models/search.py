@@ -43,9 +43,9 @@ def _dialect() -> str:
 
 
 def like(column, term):
-    """What stock Flask-Admin asks: `LIKE '%term%'`, case-insensitive for ASCII as SQLite's LIKE is."""
-    pattern = f"%{term}%"
-    return column.like(pattern) if _dialect() == "sqlite" else column.ilike(pattern)
+    """`LIKE '%term%'`, case-insensitive for ASCII as SQLite's LIKE is; % and _ typed are themselves, as in the index."""
+    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return (column.like if _dialect() == "sqlite" else column.ilike)(pattern, escape="\\")
 
 
 def own_match(model, term, indexed=True):

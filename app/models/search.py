@@ -10,6 +10,8 @@ import re
 import sqlalchemy as sa
 
 from ..extensions import db
+from .base import Lookup
+from .lookups import Building, Owner, Resident, Unit, UnitOwner
 
 TRIGRAM = 3
 SEARCH_TYPES = (sa.String, sa.Text)
@@ -64,8 +66,6 @@ def own_match(model, term, indexed=True):
 
 def spelled_units(term):
     """Units a room spelling names (3-1102, 3栋1单元1102), or None when the term is not one."""
-    from .lookups import Building, Unit
-
     found = ROOM.match(re.sub(r"\s+", "", term))
     if not found:
         return None
@@ -77,16 +77,12 @@ def spelled_units(term):
 
 def room_units(term, indexed=True) -> list:
     """Units by their full room number (a part of it) or by a room spelling (selects of unit ids)."""
-    from .lookups import Unit
-
     spelled = spelled_units(term)
     return [sa.select(Unit.id).where(own_match(Unit, term, indexed))] + ([spelled] if spelled is not None else [])
 
 
 def unit_ids(term, indexed=True):
     """Units by room, or by the name or phone of an owner or resident of them."""
-    from .lookups import Owner, Resident, UnitOwner
-
     owners = sa.select(Owner.id).where(own_match(Owner, term, indexed))
     return sa.union(*room_units(term, indexed),  # SQLite takes a flat UNION only
                     sa.select(UnitOwner.unit_id).where(UnitOwner.owner_id.in_(owners)),
@@ -95,8 +91,6 @@ def unit_ids(term, indexed=True):
 
 def owner_ids(term, indexed=True):
     """Owners by name or phone, or by the room of a unit they own."""
-    from .lookups import Owner, UnitOwner
-
     rooms = sa.union(*room_units(term, indexed))
     return sa.union(sa.select(Owner.id).where(own_match(Owner, term, indexed)),
                     sa.select(UnitOwner.owner_id).where(UnitOwner.unit_id.in_(rooms)))
@@ -104,21 +98,16 @@ def owner_ids(term, indexed=True):
 
 def resident_ids(term, indexed=True):
     """Residents by name or phone, or by the room they live in."""
-    from .lookups import Resident
-
     rooms = sa.union(*room_units(term, indexed))
     return sa.union(sa.select(Resident.id).where(own_match(Resident, term, indexed)),
                     sa.select(Resident.id).where(Resident.unit_id.in_(rooms)))
 
 
-def _people():
-    from .lookups import Owner, Resident, Unit
-
-    return {Unit: unit_ids, Owner: owner_ids, Resident: resident_ids}
+PEOPLE = {Unit: unit_ids, Owner: owner_ids, Resident: resident_ids}  # the references a record is found by
 
 
 def _direct_refs(model) -> list:
-    people, out = _people(), []
+    people, out = PEOPLE, []
     for rel in sa.inspect(model).relationships:
         finder = people.get(rel.mapper.class_)
         if finder is not None and rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1:
@@ -134,24 +123,22 @@ def _through(target, refs):
 
 def joined_refs(model) -> list:
     """(key column, finder) for each reference to a unit, owner or resident, or to a lookup row that has one."""
-    from .base import Lookup
-
     out = _direct_refs(model)
     for rel in sa.inspect(model).relationships:
         target = rel.mapper.class_
-        if (issubclass(target, Lookup) and target not in _people() and rel.direction.name == "MANYTOONE"
+        if (issubclass(target, Lookup) and target not in PEOPLE and rel.direction.name == "MANYTOONE"
                 and len(rel.local_columns) == 1 and _direct_refs(target)):
             out.append((next(iter(rel.local_columns)), _through(target, _direct_refs(target))))
     return out
 
 
 def is_searchable(model) -> bool:
-    return bool(searched_columns(model) or joined_refs(model) or model in _people())
+    return bool(searched_columns(model) or joined_refs(model) or model in PEOPLE)
 
 
 def term_match(model, term, indexed=True):
     """Rows of the model the one term finds: by its own columns, and by room, owner or resident it refers to."""
-    finder = _people().get(model)
+    finder = PEOPLE.get(model)
     if finder is not None:
         return model.id.in_(finder(term, indexed))
     parts = [own_match(model, term, indexed)] + [column.in_(find(term, indexed)) for column, find in joined_refs(model)]

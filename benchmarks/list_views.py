@@ -3,7 +3,8 @@
 Run from the project root:  .venv/bin/python -m benchmarks.list_views [--rows N] [--db FILE | --postgres NAME]
 Builds a database through the migrations plus the demo estate and N bulk-inserted rows (default 100000; --db keeps
 a SQLite file to reuse), then prints median/p90 ms and SQL statements per request for /admin/call_visit_log/ (ours)
-and /admin/stock_call_visit_log/ (stock), and the time and resident-memory growth of one full export of each kind.
+and /admin/stock_call_visit_log/ (stock), searches: ours by index, room and owner included; stock by LIKE over its columns;
+and the time and resident-memory growth of one full export of each kind.
 """
 import argparse
 import gc
@@ -122,12 +123,25 @@ def filter_index(view, column, operation="equals"):
     raise LookupError(f"{view.endpoint}: no '{operation}' filter on {column}")
 
 
+def search_terms(rows):
+    """The searches a clerk makes: a common phone prefix, a phone and a serial number that appear once, a
+    two-character name, a room spelling and a term that matches nothing."""
+    table = CallVisitLog.__table__
+    middle = db.session.execute(sa.select(table.c.phone, table.c.serial_no).where(table.c.id == rows // 2)).one()
+    unit = db.session.scalars(sa.select(Unit).order_by(Unit.id.desc())).first()
+    return {"search '1380' (common)": "1380", "search rare phone": middle.phone, "search name 王芳 (2 chars)": SEARCH_NAME,
+            f"search room {unit.building.code}-{unit.room_no}": f"{unit.building.code}-{unit.room_no}",
+            "search serial no": middle.serial_no, "search no match": "13999999999"}
+
+
+SEARCHES = {}  # filled by main() once the rows are in
+
+
 def cases(view):
     """(case, path after the view's URL) for one view."""
     sort = [name for name, _label in view._list_columns].index("contact_at")
     return [("first page", ""), ("page 50", "?page=49"), ("sort contact_at desc", f"?sort={sort}&desc=1"),
-            ("search '1380'", "?" + urlencode({"search": "1380"})),
-            ("search name", "?" + urlencode({"search": SEARCH_NAME})),
+            *[(case, "?" + urlencode({"search": term})) for case, term in SEARCHES.items()],
             ("filter category=repair", f"?flt0_{filter_index(view, 'category')}=repair"),
             ("ajax unit '102'", "ajax/lookup/?name=unit&query=102")]
 
@@ -190,6 +204,7 @@ def main():
                 if args.postgres:
                     db.session.execute(sa.text("ANALYZE"))
                     db.session.commit()
+            SEARCHES.update(search_terms(args.rows))
             total = db.session.scalar(sa.select(sa.func.count()).select_from(CallVisitLog.__table__))
             counter = QueryCounter(db.engine)
             dialect = db.engine.dialect.name

@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from app.models.search import is_search_index, repair_sqlite_index
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -91,6 +93,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_name", lambda name, type_, parents: not is_search_index(name))
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
@@ -105,6 +108,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite" and has_search_index(connection):
+            repair_sqlite_index(connection)  # a batch migration's table rebuild drops the search triggers
+            connection.commit()
+
+
+def has_search_index(connection):
+    return connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'units_fts'").first() is not None
 
 
 if context.is_offline_mode():

@@ -14,6 +14,7 @@ from .forms import FormView
 from .home import HomeView
 from .due import DueView
 from .guard import init_guard
+from .finder import FinderView
 from .inbox import InboxView
 from .keys import KeyLoanView
 from .printing import ReportPrintView
@@ -66,6 +67,7 @@ def init_views(app):
     admin.add_view(SecurityLogView())
     admin.add_view(PasswordView())
     admin.add_view(PiiAccessLogView())
+    admin.add_view(FinderView())
 
     @app.errorhandler(403)
     def forbidden(error):

@@ -17,9 +17,11 @@ from ..models import Project
 from ..models.base import LOCAL_TZ, Lookup
 from .declared import AUDIT_COLUMNS, declared_fields, editable_fields, field_info, label_column, label_for
 from .fields import ActiveLoader, DeskFilterConverter, LocalDateTimeField
+from .dossier import DOSSIERS
 from .export import ExportMixin
 from .listing import ListingMixin, indexed
 from .privacy import PrivacyMixin, masked_overrides, privacy_formatters
+from .search import IndexedSearch
 
 
 
@@ -85,7 +87,7 @@ def _choice_formatter(choices):
 SHOWN_TYPES = {datetime: _format_datetime, date: _format_date, type(None): lambda view, value, name: ""}
 
 
-class DeclaredModelView(PrivacyMixin, Secured, ExportMixin, ListingMixin, ModelView):
+class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, ListingMixin, ModelView):
     """A Flask-Admin view that reads labels, lists, filters, choices and validators off the model.
 
     Permissions are role sets; every one is checked on the server in `_handle_view`, not only by
@@ -346,10 +348,12 @@ class LookupView(DeclaredModelView):
     details_template = "admin/model/desk_details.html"
 
     def render(self, template, **kwargs):
-        """A unit's page says where its renovation stands and what it waits for."""
+        """A unit's page says where its renovation stands and what it waits for; a unit's and an owner's page is their file."""
         record = kwargs.get("model")
         if template == self.details_template and hasattr(record, "renovation"):
             kwargs["renovation"] = record.renovation()
+        if template == self.details_template and type(record) in DOSSIERS:
+            kwargs["dossier"] = DOSSIERS[type(record)](record)
         return super().render(template, **kwargs)
 
     def delete_model(self, model):

@@ -15,7 +15,9 @@ from ..extensions import db
 from ..i18n import text
 from ..validators import as_id, check_value, implausible
 from ..models.base import LOCAL_TZ
+from ..models.search import is_searchable, search_condition
 from .declared import field_info, label_for
+from .typeahead import labels, narrowed
 
 
 class LocalDateTimeField(DateTimeField):
@@ -47,7 +49,10 @@ def local_to_utc(moment):
 
 
 class ActiveLoader(QueryAjaxModelLoader):
-    """Type-ahead over active rows only; a record keeps a value deactivated since."""
+    """Type-ahead over active rows only, found as the list search finds them (room spellings, owner, phone by index).
+
+    A record keeps a value deactivated since; rows are shown with what tells them apart (typeahead.labels).
+    """
 
     def get_one(self, pk):
         return super().get_one(as_id(pk)) if as_id(pk) else None  # a posted '١٢' or 2**64 never reaches the database
@@ -55,6 +60,22 @@ class ActiveLoader(QueryAjaxModelLoader):
     def get_query(self):
         query = super().get_query()
         return query.filter(self.model.is_active.is_(True)) if hasattr(self.model, "is_active") else query
+
+    def get_list(self, term, offset=0, limit=10):
+        if not is_searchable(self.model):
+            return super().get_list(term, offset, limit)
+        query = narrowed(self.get_query(), self.model)
+        if term.strip():
+            query = query.filter(search_condition(self.model, term))
+        rows = query.order_by(self.model.id).offset(offset).limit(limit).all()
+        self._labels = labels(rows)
+        return rows
+
+    def format(self, model):
+        if model is None:
+            return None
+        known = getattr(self, "_labels", {})
+        return model.id, known[model] if model in known else labels([model])[model]
 
 
 def _local_clean(filter_class):

@@ -1,0 +1,195 @@
+"""Search by index: what a term finds in any table, by its own columns and by room, owner, resident or phone.
+
+A term of three characters or more is looked up in an index (SQLite: an FTS5 trigram table per searched
+table, kept by triggers; PostgreSQL: pg_trgm GIN indexes), both created by migration 0009_find. A shorter
+term (a two-character name such as 王芳) has no trigram, so it is a plain `LIKE` that the list pages stop
+after one page of hits and never count. Either way a row matches exactly when `LIKE '%term%'` would.
+"""
+import re
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from .base import Lookup
+from .lookups import Building, Owner, Resident, Unit, UnitOwner
+
+TRIGRAM = 3
+SEARCH_TYPES = (sa.String, sa.Text)
+# 3-1102, 3-1-1102, 3栋1102, 3栋1单元1102, 3#1102室: a building code, an optional entrance and a room
+ROOM = re.compile(r"^([0-9A-Za-z]+)(?:栋|幢|座|号楼|#|-)(?:([0-9A-Za-z]+)(?:单元|-))?([0-9A-Za-z]+)室?$")
+
+
+def searched_columns(model) -> tuple:
+    """The text columns of a model's `__search__`: what its own index covers."""
+    columns = model.__table__.columns
+    return tuple(n for n in getattr(model, "__search__", ()) if n in columns and isinstance(columns[n].type, SEARCH_TYPES))
+
+
+def search_tables() -> dict:
+    """Table name -> indexed columns, for every model that declares a search (the migration's list)."""
+    models = [m.class_ for m in db.Model.registry.mappers if hasattr(m.class_, "__search__")]
+    return {m.__tablename__: searched_columns(m) for m in models if searched_columns(m)}
+
+
+def fts_table(table: str) -> str:
+    return f"{table}_fts"
+
+
+def is_search_index(name: str) -> bool:
+    """An FTS5 table (and its shadow tables) or a trigram index: kept by the migration, not declared on models."""
+    return bool(name) and ("_fts" in name or name.endswith("_trgm"))
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def like(column, term):
+    """`LIKE '%term%'`, case-insensitive for ASCII as SQLite's LIKE is; % and _ typed are themselves, as in the index."""
+    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return (column.like if _dialect() == "sqlite" else column.ilike)(pattern, escape="\\")
+
+
+def own_match(model, term, indexed=True):
+    """Rows whose own searched columns contain the term; None when the model searches no column."""
+    names = searched_columns(model)
+    if not names:
+        return None
+    if indexed and len(term) >= TRIGRAM and _dialect() == "sqlite":
+        fts = fts_table(model.__tablename__)
+        phrase = '"' + term.replace('"', '""') + '"'  # a quoted phrase of trigrams: the term as a substring
+        hits = sa.select(sa.literal_column("rowid")).select_from(sa.table(fts)).where(
+            sa.literal_column(fts).op("MATCH")(phrase))
+        return model.id.in_(hits)
+    return sa.or_(*(like(getattr(model, n), term) for n in names))  # PostgreSQL: its trigram indexes serve this
+
+
+def spelled_units(term):
+    """Units a room spelling names (3-1102, 3栋1单元1102), or None when the term is not one."""
+    found = ROOM.match(re.sub(r"\s+", "", term))
+    if not found:
+        return None
+    building, entrance, room = found.groups()
+    query = sa.select(Unit.id).join(Building, Unit.building_id == Building.id).where(
+        Building.code == building, Unit.room_no == room)
+    return query.where(Unit.entrance == entrance) if entrance else query
+
+
+def room_units(term, indexed=True) -> list:
+    """Units by their full room number (a part of it) or by a room spelling (selects of unit ids)."""
+    spelled = spelled_units(term)
+    return [sa.select(Unit.id).where(own_match(Unit, term, indexed))] + ([spelled] if spelled is not None else [])
+
+
+def unit_ids(term, indexed=True):
+    """Units by room, or by the name or phone of an owner or resident of them."""
+    owners = sa.select(Owner.id).where(own_match(Owner, term, indexed))
+    return sa.union(*room_units(term, indexed),  # SQLite takes a flat UNION only
+                    sa.select(UnitOwner.unit_id).where(UnitOwner.owner_id.in_(owners)),
+                    sa.select(Resident.unit_id).where(own_match(Resident, term, indexed)))
+
+
+def owner_ids(term, indexed=True):
+    """Owners by name or phone, or by the room of a unit they own."""
+    rooms = sa.union(*room_units(term, indexed))
+    return sa.union(sa.select(Owner.id).where(own_match(Owner, term, indexed)),
+                    sa.select(UnitOwner.owner_id).where(UnitOwner.unit_id.in_(rooms)))
+
+
+def resident_ids(term, indexed=True):
+    """Residents by name or phone, or by the room they live in."""
+    rooms = sa.union(*room_units(term, indexed))
+    return sa.union(sa.select(Resident.id).where(own_match(Resident, term, indexed)),
+                    sa.select(Resident.id).where(Resident.unit_id.in_(rooms)))
+
+
+PEOPLE = {Unit: unit_ids, Owner: owner_ids, Resident: resident_ids}  # the references a record is found by
+
+
+def _direct_refs(model) -> list:
+    people, out = PEOPLE, []
+    for rel in sa.inspect(model).relationships:
+        finder = people.get(rel.mapper.class_)
+        if finder is not None and rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1:
+            out.append((next(iter(rel.local_columns)), finder))
+    return out
+
+
+def _through(target, refs):
+    """A finder of the target's rows by the unit, owner or resident they refer to (a key by its unit)."""
+    return lambda term, indexed=True: sa.select(target.id).where(
+        sa.or_(*(column.in_(find(term, indexed)) for column, find in refs)))
+
+
+def joined_refs(model) -> list:
+    """(key column, finder) for each reference to a unit, owner or resident, or to a lookup row that has one."""
+    out = _direct_refs(model)
+    for rel in sa.inspect(model).relationships:
+        target = rel.mapper.class_
+        if (issubclass(target, Lookup) and target not in PEOPLE and rel.direction.name == "MANYTOONE"
+                and len(rel.local_columns) == 1 and _direct_refs(target)):
+            out.append((next(iter(rel.local_columns)), _through(target, _direct_refs(target))))
+    return out
+
+
+def is_searchable(model) -> bool:
+    return bool(searched_columns(model) or joined_refs(model) or model in PEOPLE)
+
+
+def term_match(model, term, indexed=True):
+    """Rows of the model the one term finds: by its own columns, and by room, owner or resident it refers to."""
+    finder = PEOPLE.get(model)
+    if finder is not None:
+        return model.id.in_(finder(term, indexed))
+    parts = [own_match(model, term, indexed)] + [column.in_(find(term, indexed)) for column, find in joined_refs(model)]
+    parts = [p for p in parts if p is not None]
+    return sa.or_(*parts) if parts else sa.false()
+
+
+def search_condition(model, search: str, indexed=True):
+    """Rows that every word of the search finds (as Flask-Admin splits a search on spaces)."""
+    terms = [t for t in search.split() if t]
+    return sa.and_(*(term_match(model, t, indexed) for t in terms)) if terms else sa.true()
+
+
+def sqlite_index_ddl(table, columns) -> list:
+    """The FTS5 trigram table over a table's searched columns, its three triggers and its first fill."""
+    fts, cols = fts_table(table), ", ".join(columns)
+    new, old = ", ".join(f"new.{c}" for c in columns), ", ".join(f"old.{c}" for c in columns)
+    forget = f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"
+    learn = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});"
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', content_rowid='id', tokenize='trigram')",
+        f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN {learn} END",
+        f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN {forget} END",
+        f"CREATE TRIGGER {fts}_update AFTER UPDATE OF {cols} ON {table} BEGIN {forget} {learn} END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+
+
+def sqlite_index_drift(connection) -> dict:
+    """Searched tables whose FTS table or triggers are missing or cover other columns than the models declare.
+
+    SQLite drops a table's triggers when a batch migration rebuilds it; migrations/env.py repairs the index
+    after every upgrade with `repair_sqlite_index`.
+    """
+    drift = {}
+    for table, columns in search_tables().items():
+        fts = fts_table(table)
+        indexed = tuple(row[1] for row in connection.exec_driver_sql(f"PRAGMA table_info({fts})"))
+        triggers = {row[0] for row in connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,))}
+        if indexed != columns or not {f"{fts}_insert", f"{fts}_delete", f"{fts}_update"} <= triggers:
+            drift[table] = columns
+    return drift
+
+
+def repair_sqlite_index(connection):
+    """Re-create (and refill) the FTS table and triggers of every searched table that drifted."""
+    for table, columns in sqlite_index_drift(connection).items():
+        fts = fts_table(table)
+        for action in ("insert", "delete", "update"):
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {fts}_{action}")
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {fts}")
+        for statement in sqlite_index_ddl(table, columns):
+            connection.exec_driver_sql(statement)

@@ -1,0 +1,196 @@
+"""Turn each row into the records it creates or updates, refusing it with the form's own validation."""
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from wtforms.validators import ValidationError
+
+from ..extensions import db
+from ..i18n import text
+from ..views.declared import declared_fields, editable_fields, field_info, label_for
+from .cells import Unreadable, blank, read_cell
+from .spec import Field, Ref, cell_key
+
+AMBIGUOUS = object()  # two rows of a lookup share the key a cell names
+
+
+@dataclass
+class Outcome:
+    """What a file does: counts per row, every refused row with its reasons, the records to save in order."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: list = field(default_factory=list)  # [(row number, [reason, ...])]
+    records: list = field(default_factory=list)  # [(record, is_created)] of the rows that change something
+
+    @property
+    def refused_count(self):
+        return len(self.refused)
+
+
+def _column(model, name):
+    rel = sa.inspect(model).relationships.get(name)
+    return next(iter(rel.local_columns)) if rel is not None else model.__table__.c[name]
+
+
+def _said(model, name, message):
+    return f"「{label_for(model, name)}」{message}"
+
+
+class Planner:
+    """Reads rows against the database as it is now; lookups are loaded once per file, not per row."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.indexes = {}
+        self.existing = [part.load_existing() for part in spec.parts]
+        self.seen = [{} for _ in spec.parts]  # natural key -> (row number, record) met earlier in this file
+        self.outcome = Outcome()
+        self.saving = set()
+
+    def run(self, rows):
+        with db.session.no_autoflush:  # nothing reaches the database until the whole file is read
+            for number, cells in rows:
+                self.row(number, cells)
+        return self.outcome
+
+    # -- one row ---------------------------------------------------------------------
+    def row(self, number, cells):
+        reasons, done, main = [], [], None
+        for index, part in enumerate(self.spec.parts):
+            values, errors = self.read(part, cells)
+            if part.parent:
+                if main is None:
+                    break  # the first part was refused: its reasons are already given
+                values[part.parent] = main
+            key = part.key_of(values)
+            missing = [] if errors else [n for n, v in zip(part.key, key) if v in (None, "")]
+            errors += [_said(part.model, n, text("用于匹配已有记录,不能为空", "is how rows are matched: required"))
+                       for n in missing]
+            record, earlier = None, self.seen[index].get(key)
+            if not errors and earlier is not None:
+                if index == len(self.spec.parts) - 1:
+                    errors.append(text(f"与第 {earlier[0]} 行重复", f"Repeats row {earlier[0]}"))
+                record = earlier[1]
+            elif not errors and key in self.existing[index]:
+                record = db.session.get(part.model, self.existing[index][key])
+            if not errors:
+                errors += self.check(part.model, values, record)
+            if errors:
+                reasons += errors
+                continue
+            made, changed = self.fill(part.model, values, record)
+            self.seen[index][key] = (number, made)
+            done.append((made, record is None and earlier is None, changed))
+            main = made if index == 0 else main
+        if reasons:
+            self.outcome.refused.append((number, reasons))
+            return
+        if any(created for _, created, _ in done):
+            self.outcome.created += 1
+        elif any(changed for _, _, changed in done):
+            self.outcome.updated += 1
+        else:
+            self.outcome.unchanged += 1
+        for record, created, changed in done:
+            if (created or changed) and id(record) not in self.saving:  # an owner met again on a later row
+                self.saving.add(id(record))
+                self.outcome.records.append((record, created))
+
+    def read(self, part, cells):
+        """The row's values for one part, as the form's fields would hold them."""
+        values, errors = {}, []
+        for column in part.columns:
+            try:
+                if isinstance(column, Ref):
+                    values[column.name] = self.find(column.finder, cells)
+                else:
+                    header = column.headers(part.model)[0]
+                    values[column.name] = read_cell(_column(part.model, column.name), cells.get(header))
+            except Unreadable as problem:
+                errors.append(_said(part.model, column.name, str(problem)))
+        return values, errors
+
+    def find(self, finder, cells):
+        """The row another table holds under the cells' key; none when its most specific cell is blank."""
+        raw = [cells.get(h) for h in finder.headers]
+        if blank(raw[-1]):
+            return None
+        for header, value in zip(finder.headers, raw):
+            if blank(value):
+                raise Unreadable(text(f"请同时填写「{header}」", f"Fill in '{header}' too"))
+        if id(finder) not in self.indexes:
+            self.indexes[id(finder)] = self._index(finder)
+        found = self.indexes[id(finder)].get(tuple(cell_key(v) for v in raw))
+        shown = "/".join(cell_key(v) for v in raw)
+        if found is AMBIGUOUS:
+            raise Unreadable(text(f"有多条{finder.noun}「{shown}」,无法确定是哪一条",
+                                  f"Several rows match '{shown}'"))
+        if found is None:
+            raise Unreadable(text(f"未知{finder.noun}「{shown}」", f"Unknown {finder.noun} '{shown}'"))
+        return db.session.get(finder.model, found)
+
+    @staticmethod
+    def _index(finder):
+        index = {}
+        for key, row_id in finder.pairs():
+            index[key] = AMBIGUOUS if key in index else row_id
+        return index
+
+    # -- the form's validation -------------------------------------------------------
+    @staticmethod
+    def check(model, values, record):
+        """Required fields, each field's validators and the model's __rules__: the checks the admin form runs."""
+        data = _current(model, record)
+        data.update({n: v for n, v in values.items() if v is not None})  # a blank cell keeps what is stored
+        errors = []
+        for name in editable_fields(model):
+            info, value = field_info(model, name), data.get(name)
+            if info.get("kind") in ("lines", "flag"):
+                continue
+            if value is None:
+                if not _column(model, name).nullable:
+                    errors.append(_said(model, name, text("此项为必填项", "This field is required")))
+                continue
+            for validator in info.get("validators", ()):
+                holder = SimpleNamespace(data=value, errors=[])
+                try:
+                    validator(None, holder)
+                except ValidationError as problem:
+                    errors.append(_said(model, name, str(problem)))
+                    break
+                data[name] = value = holder.data  # validators normalise: a mobile without +86, an ID upper-case
+        data["_record"] = record
+        for rule in getattr(model, "__rules__", ()):
+            errors += [_said(model, name, message) for name, message in rule.errors(data)]
+        values.update({n: data[n] for n in values if values[n] is not None})
+        return errors
+
+    @staticmethod
+    def fill(model, values, record):
+        """Make the new record or set the changed values on the stored one; says whether anything changed."""
+        if record is None:
+            defaults = _current(model, None)
+            made = model(**{n: v for n, v in defaults.items() if v is not None})
+            for name, value in values.items():
+                setattr(made, name, value)
+            return made, True
+        changed = False
+        for name, value in values.items():
+            if value is not None and getattr(record, name) != value:
+                setattr(record, name, value)
+                changed = True
+        return record, changed
+
+
+def _current(model, record):
+    """The record's stored values, or a new record's defaults, keyed by field name as the form's data is."""
+    names = [n for n in declared_fields(model) if field_info(model, n).get("kind") != "lines"]
+    if record is not None:
+        return {n: getattr(record, n) for n in names}
+    out = {}
+    for name in names:
+        default = _column(model, name).default
+        out[name] = default.arg if default is not None and default.is_scalar else None
+    return out

@@ -1,5 +1,6 @@
 """Turn each row into the records it creates or updates, refusing it with the form's own validation."""
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -12,6 +13,19 @@ from .cells import Unreadable, blank, read_cell
 from .spec import Field, Ref, cell_key
 
 AMBIGUOUS = object()  # two rows of a lookup share the key a cell names
+CHUNK = 500  # rows read before the lookups they name are fetched together
+LEAN = sa.orm.lazyload("*")  # a row found for a reference needs its columns, not its eager relationships
+
+
+def batched(rows, size):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @dataclass
@@ -51,9 +65,26 @@ class Planner:
 
     def run(self, rows):
         with db.session.no_autoflush:  # nothing reaches the database until the whole file is read
-            for number, cells in rows:
-                self.row(number, cells)
+            for chunk in batched(rows, CHUNK):
+                held = self.prefetch(chunk)  # noqa: F841  (the identity map holds rows only while referenced)
+                for number, cells in chunk:
+                    self.row(number, cells)
         return self.outcome
+
+    def prefetch(self, chunk):
+        """Load the rows a chunk's references name in one query per table, not one per cell."""
+        held = []
+        for part in self.spec.parts:
+            for column in part.columns:
+                if not isinstance(column, Ref):
+                    continue
+                index = self._index_of(column.finder)
+                ids = {index.get(tuple(cell_key(cells.get(h)) for h in column.finder.headers)) for _, cells in chunk}
+                ids -= {None, AMBIGUOUS}
+                model = column.finder.model
+                if ids:
+                    held += db.session.scalars(sa.select(model).where(model.id.in_(ids)).options(LEAN)).all()
+        return held
 
     # -- one row ---------------------------------------------------------------------
     def row(self, number, cells):
@@ -74,7 +105,7 @@ class Planner:
                     errors.append(text(f"与第 {earlier[0]} 行重复", f"Repeats row {earlier[0]}"))
                 record = earlier[1]
             elif not errors and key in self.existing[index]:
-                record = db.session.get(part.model, self.existing[index][key])
+                record = db.session.get(part.model, self.existing[index][key], options=[LEAN])
             if not errors:
                 errors += self.check(part.model, values, record)
             if errors:
@@ -101,13 +132,12 @@ class Planner:
     def read(self, part, cells):
         """The row's values for one part, as the form's fields would hold them."""
         values, errors = {}, []
-        for column in part.columns:
+        for column, header, sql_column in _layout(part):
             try:
                 if isinstance(column, Ref):
                     values[column.name] = self.find(column.finder, cells)
                 else:
-                    header = column.headers(part.model)[0]
-                    values[column.name] = read_cell(_column(part.model, column.name), cells.get(header))
+                    values[column.name] = read_cell(sql_column, cells.get(header))
             except Unreadable as problem:
                 errors.append(_said(part.model, column.name, str(problem)))
         return values, errors
@@ -120,23 +150,21 @@ class Planner:
         for header, value in zip(finder.headers, raw):
             if blank(value):
                 raise Unreadable(text(f"请同时填写「{header}」", f"Fill in '{header}' too"))
-        if id(finder) not in self.indexes:
-            self.indexes[id(finder)] = self._index(finder)
-        found = self.indexes[id(finder)].get(tuple(cell_key(v) for v in raw))
+        found = self._index_of(finder).get(tuple(cell_key(v) for v in raw))
         shown = "/".join(cell_key(v) for v in raw)
         if found is AMBIGUOUS:
             raise Unreadable(text(f"有多条{finder.noun}「{shown}」,无法确定是哪一条",
                                   f"Several rows match '{shown}'"))
         if found is None:
             raise Unreadable(text(f"未知{finder.noun}「{shown}」", f"Unknown {finder.noun} '{shown}'"))
-        return db.session.get(finder.model, found)
+        return db.session.get(finder.model, found, options=[LEAN])
 
-    @staticmethod
-    def _index(finder):
-        index = {}
-        for key, row_id in finder.pairs():
-            index[key] = AMBIGUOUS if key in index else row_id
-        return index
+    def _index_of(self, finder):
+        if id(finder) not in self.indexes:
+            index = self.indexes[id(finder)] = {}
+            for key, row_id in finder.pairs():
+                index[key] = AMBIGUOUS if key in index else row_id
+        return self.indexes[id(finder)]
 
     # -- the form's validation -------------------------------------------------------
     @staticmethod
@@ -145,15 +173,13 @@ class Planner:
         data = _current(model, record)
         data.update({n: v for n, v in values.items() if v is not None})  # a blank cell keeps what is stored
         errors = []
-        for name in editable_fields(model):
-            info, value = field_info(model, name), data.get(name)
-            if info.get("kind") in ("lines", "flag"):
-                continue
+        for name, required, validators in shape(model).checks:
+            value = data.get(name)
             if value is None:
-                if not _column(model, name).nullable:
+                if required:
                     errors.append(_said(model, name, text("此项为必填项", "This field is required")))
                 continue
-            for validator in info.get("validators", ()):
+            for validator in validators:
                 holder = SimpleNamespace(data=value, errors=[])
                 try:
                     validator(None, holder)
@@ -171,8 +197,7 @@ class Planner:
     def fill(model, values, record):
         """Make the new record or set the changed values on the stored one; says whether anything changed."""
         if record is None:
-            defaults = _current(model, None)
-            made = model(**{n: v for n, v in defaults.items() if v is not None})
+            made = model(**{n: v for n, v in shape(model).defaults.items() if v is not None})
             for name, value in values.items():
                 setattr(made, name, value)
             return made, True
@@ -184,13 +209,35 @@ class Planner:
         return record, changed
 
 
-def _current(model, record):
-    """The record's stored values, or a new record's defaults, keyed by field name as the form's data is."""
-    names = [n for n in declared_fields(model) if field_info(model, n).get("kind") != "lines"]
-    if record is not None:
-        return {n: getattr(record, n) for n in names}
-    out = {}
+@lru_cache(maxsize=None)
+def _layout(part):
+    """Each column of a part with its header and table column, worked out once."""
+    return tuple((c, c.headers(part.model)[0], _column(part.model, c.name)) for c in part.columns)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the form of a model checks, read off its declaration once per model rather than once per row."""
+
+    names: tuple  # declared fields, as the form's data is keyed
+    defaults: dict  # what a new record starts with
+    checks: tuple  # (name, required, validators) of each field a person fills in
+
+
+@lru_cache(maxsize=None)
+def shape(model):
+    names = tuple(n for n in declared_fields(model) if field_info(model, n).get("kind") != "lines")
+    defaults = {}
     for name in names:
         default = _column(model, name).default
-        out[name] = default.arg if default is not None and default.is_scalar else None
-    return out
+        defaults[name] = default.arg if default is not None and default.is_scalar else None
+    checks = tuple((n, not _column(model, n).nullable, tuple(field_info(model, n).get("validators", ())))
+                   for n in editable_fields(model) if field_info(model, n).get("kind") not in ("lines", "flag"))
+    return Shape(names, defaults, checks)
+
+
+def _current(model, record):
+    """The record's stored values, or a new record's defaults, keyed by field name as the form's data is."""
+    if record is None:
+        return dict(shape(model).defaults)
+    return {n: getattr(record, n) for n in shape(model).names}

@@ -18,7 +18,7 @@ def cell_key(value) -> str:
     return "" if value is None else str(value).strip().upper()
 
 
-@dataclass
+@dataclass(eq=False)
 class Finder:
     """How a row of another table is found from cells: its column paths and the sheet headers holding them."""
 
@@ -44,7 +44,7 @@ class Finder:
         return [(tuple(cell_key(v) for v in row[1:]), row[0]) for row in rows]
 
 
-@dataclass
+@dataclass(eq=False)
 class Field:
     """A column of the model, read from the sheet under its declared label (or `header`)."""
 
@@ -56,7 +56,7 @@ class Field:
         return (self.header or field_info(model, self.name)["label"],)
 
 
-@dataclass
+@dataclass(eq=False)
 class Ref:
     """A reference to another table's row, found by `finder` from one or more cells."""
 
@@ -67,7 +67,7 @@ class Ref:
         return self.finder.headers
 
 
-@dataclass
+@dataclass(eq=False)
 class Part:
     """One model filled from each row; a later part may point at the first part's record through `parent`."""
 
@@ -102,7 +102,7 @@ def _key_value(value):
     return value
 
 
-@dataclass
+@dataclass(eq=False)
 class Import:
     """One kind of import: who may run it, its title, and the parts every row fills."""
 

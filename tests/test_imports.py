@@ -236,6 +236,12 @@ def test_odd_files_get_a_chinese_message_not_a_500(admin, ctx, app, monkeypatch,
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ImportLog)) == before
 
 
+def test_a_file_over_the_request_limit_gets_a_chinese_message(admin, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2**20)
+    response = upload(admin, "units", b"PK" + b"0" * 2**20, "big.xlsx")
+    assert response.status_code == 413 and "文件超过 1 MB" in response.get_data(as_text=True)
+
+
 def test_a_resident_needs_a_known_unit(admin, ctx):
     row = {"项目编码": "CHGY", "栋号": "1", "单元": "1", "房号": "9999", "姓名": "钱住户", "与业主关系": "子女",
            "证件类型": "居民身份证", "证件号码": id18(random.Random(21))}

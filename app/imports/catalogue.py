@@ -6,16 +6,16 @@ from ..models.forms.front_desk import CallVisitLog
 from ..models.forms.owners import OwnerRegistration
 from .spec import LOOKUP_ROLES, REGISTER_ROLES, Field, Finder, Import, Part, Ref
 
-PROJECT = Finder(Project, ("code",), ("项目编码",), "项目")
-BUILDING = Finder(Building, ("project.code", "code"), ("项目编码", "栋号"), "楼栋")
+PROJECT = Finder(Project, ("code",), ("项目编码",), ("项目", "estate"))
+BUILDING = Finder(Building, ("project.code", "code"), ("项目编码", "栋号"), ("楼栋", "building"))
 UNIT = Finder(Unit, ("building.project.code", "building.code", "entrance", "room_no"),
-              ("项目编码", "栋号", "单元", "房号"), "房号")
-DEPARTMENT = Finder(Department, ("name",), ("部门",), "部门")
-KEY_CATEGORY = Finder(KeyCategory, ("name",), ("钥匙类别",), "钥匙类别")
-RECEIVER = Finder(StaffMember, ("name",), ("接待人",), "员工")
-REGISTRAR = Finder(StaffMember, ("name",), ("登记人",), "员工")
-OWNER_OF_RESIDENT = Finder(Owner, ("id_number",), ("业主证件号码",), "业主")
-OWNER_REGISTERED = Finder(Owner, ("id_number",), ("证件号码",), "业主")
+              ("项目编码", "栋号", "单元", "房号"), ("房号", "unit"))
+DEPARTMENT = Finder(Department, ("name",), ("部门",), ("部门", "department"))
+KEY_CATEGORY = Finder(KeyCategory, ("name",), ("钥匙类别",), ("钥匙类别", "key category"))
+RECEIVER = Finder(StaffMember, ("name",), ("接待人",), ("员工", "staff member"))
+REGISTRAR = Finder(StaffMember, ("name",), ("登记人",), ("员工", "staff member"))
+OWNER_OF_RESIDENT = Finder(Owner, ("id_number",), ("业主证件号码",), ("业主", "owner"))
+OWNER_REGISTERED = Finder(Owner, ("id_number",), ("证件号码",), ("业主", "owner"))
 
 
 def fields(*names):

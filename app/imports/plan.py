@@ -152,11 +152,11 @@ class Planner:
                 raise Unreadable(text(f"请同时填写「{header}」", f"Fill in '{header}' too"))
         found = self._index_of(finder).get(tuple(cell_key(v) for v in raw))
         shown = "/".join(cell_key(v) for v in raw)
+        zh, en = finder.noun
         if found is AMBIGUOUS:
-            raise Unreadable(text(f"有多条{finder.noun}「{shown}」,无法确定是哪一条",
-                                  f"Several rows match '{shown}'"))
+            raise Unreadable(text(f"有多条{zh}「{shown}」,无法确定是哪一条", f"Several {en} rows match '{shown}'"))
         if found is None:
-            raise Unreadable(text(f"未知{finder.noun}「{shown}」", f"Unknown {finder.noun} '{shown}'"))
+            raise Unreadable(text(f"未知{zh}「{shown}」", f"Unknown {en} '{shown}'"))
         return db.session.get(finder.model, found, options=[LEAN])
 
     def _index_of(self, finder):

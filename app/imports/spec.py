@@ -25,7 +25,7 @@ class Finder:
     model: type
     paths: tuple
     headers: tuple
-    noun: str  # 楼栋, 房号 ...: "未知楼栋「…」"
+    noun: tuple  # (zh, en) of what a row is: "未知楼栋「…」"
 
     def pairs(self):
         """Each row's key (as cells read) and its id, in one query."""

@@ -3,9 +3,10 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..extensions import db
 from ..i18n import L, text
@@ -69,7 +70,12 @@ class ImportView(SecuredView):
     def upload(self, kind):
         """Read the file and keep it with its preview; nothing of it is saved yet."""
         spec = self._spec(kind)
-        upload = request.files.get("file")
+        try:
+            upload = request.files.get("file")
+        except RequestEntityTooLarge:
+            limit = current_app.config["MAX_CONTENT_LENGTH"] // 2**20
+            return self._index(text(f"文件超过 {limit} MB,请拆分成多个文件分批导入",
+                                    f"The file is larger than {limit} MB: split it"), 413)
         if upload is None or not upload.filename:
             return self._index(text("请选择要导入的 .xlsx 文件", "Choose an .xlsx file to import"), 400)
         if not upload.filename.lower().endswith(".xlsx"):

@@ -46,7 +46,7 @@ def estate_files(units, seed=3000):
     buildings = (units + PER_BUILDING - 1) // PER_BUILDING
     rooms = [(b, n // 4 + 1, f"{n // 4 + 1}{n % 4 + 1:02d}") for b in range(1, buildings + 1)
              for n in range(min(PER_BUILDING, units - (b - 1) * PER_BUILDING))]
-    place = lambda b, room: {"项目编码": "BENCH", "栋号": str(b), "单元": "1", "房号": room}  # noqa: E731
+    place = lambda b, room: {"项目编码": "BENCH", "栋号": str(b), "单元": "1", "房号": room}
     yield "buildings", workbook("buildings", [
         {"项目编码": "BENCH", "栋号": str(b), "名称": f"{b}栋", "类型": "高层住宅", "地上层数": 25, "地下层数": 1,
          "单元数": 1, "户数": PER_BUILDING, "电梯数": 2, "接管状态": "已接管"} for b in range(1, buildings + 1)])

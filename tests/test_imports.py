@@ -1,7 +1,7 @@
 """Spreadsheet imports: preview, all or nothing, natural keys, templates, roles, odd files, the import log."""
 import random
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 
 import pytest
@@ -15,7 +15,7 @@ from app.models import AuditLog, Owner, Unit, UnitOwner
 from app.models.forms.front_desk import CallVisitLog, FrontDeskLedgerEntry
 from app.models.types import clock_at
 
-NOW = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 
 
 def xlsx(kind, rows, headers=None):

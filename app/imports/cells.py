@@ -1,5 +1,5 @@
 """Read a spreadsheet cell as the value a form field would hold, or say in Chinese why it cannot be."""
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -61,7 +61,7 @@ def read_cell(column, value):
         if parsed is None:
             raise Unreadable(text("日期时间格式不正确,如 2024-01-31 09:30", "Not a date and time, e.g. 2024-01-31 09:30"))
         # the sheet is filled in local time, as the form is
-        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_TZ)).astimezone(timezone.utc)
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_TZ)).astimezone(UTC)
     if kind == "time":
         if isinstance(value, time):
             return value

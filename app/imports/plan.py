@@ -1,6 +1,6 @@
 """Turn each row into the records it creates or updates, refusing it with the form's own validation."""
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from ..extensions import db
 from ..i18n import text
 from ..views.declared import declared_fields, editable_fields, field_info, label_for
 from .cells import Unreadable, blank, read_cell
-from .spec import Field, Ref, cell_key
+from .spec import Ref, key_value, cell_key
 
 AMBIGUOUS = object()  # two rows of a lookup share the key a cell names
 CHUNK = 500  # rows read before the lookups they name are fetched together
@@ -72,19 +72,50 @@ class Planner:
         return self.outcome
 
     def prefetch(self, chunk):
-        """Load the rows a chunk's references name in one query per table, not one per cell."""
-        held = []
+        """Load the rows a chunk names, references and stored records alike, in one query per table."""
+        wanted = {}
         for part in self.spec.parts:
             for column in part.columns:
-                if not isinstance(column, Ref):
-                    continue
-                index = self._index_of(column.finder)
-                ids = {index.get(tuple(cell_key(cells.get(h)) for h in column.finder.headers)) for _, cells in chunk}
-                ids -= {None, AMBIGUOUS}
-                model = column.finder.model
-                if ids:
-                    held += db.session.scalars(sa.select(model).where(model.id.in_(ids)).options(LEAN)).all()
+                if isinstance(column, Ref):
+                    index = self._index_of(column.finder)
+                    wanted.setdefault(column.finder.model, set()).update(
+                        index.get(tuple(cell_key(cells.get(h)) for h in column.finder.headers)) for _, cells in chunk)
+        for position, part in enumerate(self.spec.parts):
+            if self.existing[position]:
+                wanted.setdefault(part.model, set()).update(self._stored_ids(position, part, chunk))
+        held = []
+        for model, ids in wanted.items():
+            ids -= {None, AMBIGUOUS}
+            if ids:
+                held += db.session.scalars(sa.select(model).where(model.id.in_(ids)).options(LEAN)).all()
         return held
+
+    def _stored_ids(self, position, part, chunk):
+        """The stored records a chunk's rows will most likely update (a guess: the row is checked later)."""
+        columns = {column.name: (column, header, sql) for column, header, sql in _layout(part)}
+        main = self.spec.parts[0]
+        for _, cells in chunk:
+            key = []
+            for name in part.key:
+                if name == part.parent:
+                    parent_key = self._guess_key(main, cells, {c.name: (c, h, s) for c, h, s in _layout(main)})
+                    key.append(self.existing[0].get(parent_key))
+                else:
+                    key.append(self._guess(columns[name], cells))
+            yield self.existing[position].get(tuple(key_value(v) for v in key))
+
+    def _guess_key(self, part, cells, columns):
+        return tuple(key_value(self._guess(columns[name], cells)) for name in part.key)
+
+    def _guess(self, layout, cells):
+        column, header, sql_column = layout
+        if isinstance(column, Ref):
+            found = self._index_of(column.finder).get(tuple(cell_key(cells.get(h)) for h in column.finder.headers))
+            return None if found is AMBIGUOUS else found
+        try:
+            return read_cell(sql_column, cells.get(header))
+        except Unreadable:
+            return None
 
     # -- one row ---------------------------------------------------------------------
     def row(self, number, cells):
@@ -209,7 +240,7 @@ class Planner:
         return record, changed
 
 
-@lru_cache(maxsize=None)
+@cache
 def _layout(part):
     """Each column of a part with its header and table column, worked out once."""
     return tuple((c, c.headers(part.model)[0], _column(part.model, c.name)) for c in part.columns)
@@ -224,7 +255,7 @@ class Shape:
     checks: tuple  # (name, required, validators) of each field a person fills in
 
 
-@lru_cache(maxsize=None)
+@cache
 def shape(model):
     names = tuple(n for n in declared_fields(model) if field_info(model, n).get("kind") != "lines")
     defaults = {}

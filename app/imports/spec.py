@@ -83,17 +83,17 @@ class Part:
         """Map the natural key of every stored row to its id."""
         columns = [self.model.__table__.c[self._column(n)] for n in self.key]
         rows = db.session.execute(sa.select(self.model.id, *columns)).all()
-        return {tuple(_key_value(v) for v in row[1:]): row[0] for row in rows}
+        return {tuple(key_value(v) for v in row[1:]): row[0] for row in rows}
 
     def key_of(self, data):
-        return tuple(_key_value(data.get(n)) for n in self.key)
+        return tuple(key_value(data.get(n)) for n in self.key)
 
     def _column(self, name):
         rel = sa.inspect(self.model).relationships.get(name)
         return next(iter(rel.local_columns)).key if rel is not None else name
 
 
-def _key_value(value):
+def key_value(value):
     """Stored and imported key values compare alike: rows by id (or by identity while new), text by cell_key."""
     if hasattr(value, "__table__"):
         return value.id if value.id is not None else value

@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 from app.demo.generator import id18
 from app.extensions import db
 from app.imports import IMPORTS, ImportLog
-from app.models import AuditLog, Owner, Unit, UnitOwner
+from app.models import AuditLog, Building, Owner, Unit, UnitOwner
 from app.models.forms.front_desk import CallVisitLog, FrontDeskLedgerEntry
 from app.models.types import clock_at
 
@@ -247,3 +247,30 @@ def test_a_resident_needs_a_known_unit(admin, ctx):
            "证件类型": "居民身份证", "证件号码": id18(random.Random(21))}
     _, page = preview_of(admin, "residents", xlsx("residents", [row]))
     assert "未知房号「CHGY/1/1/9999」" in page and count(page, "refused") == 1
+
+
+def test_the_commit_reads_the_file_again_and_saves_nothing_when_a_row_now_fails(admin, ctx):
+    imported(admin, "buildings", xlsx("buildings", [{"项目编码": "CHGY", "栋号": "2", "名称": "2栋", "类型": "高层住宅",
+                                                     "地上层数": 20}]))  # the rest are the form's defaults
+    token, page = preview_of(admin, "units", xlsx("units", [unit_row("3601"), unit_row("3602", building="2")]))
+    assert count(page, "refused") == 0
+    before = rows_of(Unit)
+    building = db.session.scalar(sa.select(Building).filter_by(code="2"))
+    building.code = "2X"  # renamed between the preview and the commit
+    db.session.commit()
+    admin.post(f"/admin/imports/commit/{token}")
+    db.session.expire_all()
+    assert rows_of(Unit) == before
+    log = db.session.scalar(sa.select(ImportLog).filter_by(token=token))
+    assert (log.status, log.refused_count, log.refusals[0][0]) == ("refused", 1, 3)
+    assert "未知楼栋「CHGY/2」" in log.refusals[0][1][0]
+
+
+def test_an_upload_is_imported_once(admin, ctx):
+    token, _ = preview_of(admin, "units", xlsx("units", [unit_row("3701")]))
+    admin.post(f"/admin/imports/commit/{token}")
+    before = rows_of(Unit)
+    page = admin.post(f"/admin/imports/commit/{token}", follow_redirects=True).get_data(as_text=True)
+    assert "该文件已处理,不能再次导入" in page
+    db.session.expire_all()
+    assert rows_of(Unit) == before

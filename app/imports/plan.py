@@ -91,21 +91,18 @@ class Planner:
         return held
 
     def _stored_ids(self, position, part, chunk):
-        """The stored records a chunk's rows will most likely update (a guess: the row is checked later)."""
-        columns = {column.name: (column, header, sql) for column, header, sql in _layout(part)}
-        main = self.spec.parts[0]
+        """The stored records a chunk's rows will most likely update (a guess: each row is checked later)."""
+        layouts = [{column.name: layout for layout in _layout(p) for column in layout[:1]} for p in self.spec.parts]
         for _, cells in chunk:
             key = []
             for name in part.key:
-                if name == part.parent:
-                    parent_key = self._guess_key(main, cells, {c.name: (c, h, s) for c, h, s in _layout(main)})
-                    key.append(self.existing[0].get(parent_key))
+                if name == part.parent:  # the first part's stored record, found the same way
+                    main = self.spec.parts[0]
+                    key.append(self.existing[0].get(tuple(key_value(self._guess(layouts[0][n], cells))
+                                                          for n in main.key)))
                 else:
-                    key.append(self._guess(columns[name], cells))
+                    key.append(self._guess(layouts[position][name], cells))
             yield self.existing[position].get(tuple(key_value(v) for v in key))
-
-    def _guess_key(self, part, cells, columns):
-        return tuple(key_value(self._guess(columns[name], cells)) for name in part.key)
 
     def _guess(self, layout, cells):
         column, header, sql_column = layout

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..i18n import text
 from ..views.declared import declared_fields, editable_fields, field_info, label_for
 from .cells import Unreadable, blank, read_cell
-from .spec import Ref, key_value, cell_key
+from .spec import Ref, cell_key, key_value
 
 AMBIGUOUS = object()  # two rows of a lookup share the key a cell names
 CHUNK = 500  # rows read before the lookups they name are fetched together

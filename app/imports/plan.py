@@ -8,7 +8,7 @@ from wtforms.validators import ValidationError
 
 from ..extensions import db
 from ..i18n import text
-from ..views.declared import declared_fields, editable_fields, field_info, label_for
+from ..core.declared import declared_fields, editable_fields, field_info, label_for
 from .cells import Unreadable, blank, read_cell
 from .spec import Ref, cell_key, key_value
 

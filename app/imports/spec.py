@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..i18n import L
-from ..views.declared import field_info
+from ..core.declared import field_info
 
 LOOKUP_ROLES = ("admin",)
 REGISTER_ROLES = ("admin", "manager")

@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..validators import id18_check_char, uscc_check_char
-from ..views.declared import field_info
+from ..core.declared import field_info
 from .plan import _column
 from .reader import DATA_SHEET
 from .spec import Ref

@@ -12,6 +12,7 @@ from .base import DeclaredModelView, LookupView, local_time
 from .forms import FormView
 from .home import HomeView
 from .due import DueView
+from .imports import register_imports
 from .inbox import InboxView
 from .keys import KeyLoanView
 from .reports import ReportCentreView
@@ -50,8 +51,6 @@ def init_views(app):
     for model in LOOKUPS:
         admin.add_view(LookupView(model, name=L(*model.__label__), endpoint=snake(model.__name__),
                                   category=L("基础资料", "Lookups")))
-    from .imports import register_imports  # here, not above: app.imports reads the declarations in .declared
-
     register_imports(admin, category=L("基础资料", "Lookups"))
     admin.add_view(InboxView())
     admin.add_view(DueView())

@@ -1,7 +1,7 @@
-"""Read a file, then either preview it (nothing kept) or save it all in one transaction through core.saving.save."""
+"""Read a file, then either preview it (nothing kept) or save it all in one transaction through core.saving."""
 import sqlalchemy as sa
 
-from ..core.saving import Refused, save
+from ..core.saving import Refused, save_all
 from ..extensions import db
 from ..i18n import text
 from .plan import Planner
@@ -26,9 +26,7 @@ def commit(spec, content, user, before_commit=None):
         if outcome.refused:
             db.session.rollback()
             return outcome
-        for record, is_created in outcome.records:  # as every entry point saves: rules, reactions, serial, audit
-            save(record, user, is_created)
-        db.session.flush()
+        save_all(outcome.records, user)  # as every entry point saves: rules, reactions, serial numbers, audit
         if before_commit is not None:
             before_commit(outcome)
         db.session.commit()

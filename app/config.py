@@ -37,6 +37,7 @@ class Defaults:
     EXPORT_MAX_ROWS = 1000  # rows of personal data one export may carry
     DATE_YEARS = (1900, 2100)  # the years a date or time may lie in
     LONG_TEXT_MAX = 5000  # characters of a long text (remarks, descriptions)
+    IMPORT_MAX_ROWS = 50_000  # data rows of one spreadsheet import; longer files are refused, to be split
     PASSWORD_HASH_METHOD = "scrypt"  # tests set a cheap one: hashing is a third of a suite that logs in often
     ALLOW_SELF_APPROVAL = False  # a manager may not decide on a request they registered
     # §4.3 / §5.4 time limits of a complaint; the seed's wording is beside each

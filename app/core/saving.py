@@ -42,19 +42,28 @@ def reacts_to(*models):
 
 def save(record, user=None, created=None):
     """Flush `record`, check its rules and run its reactions; the caller commits. Raises `Refused`."""
-    state = sa.inspect(record)
-    created = state.key is None if created is None else created
-    changed = frozenset(attr.key for attr in state.attrs if attr.history.has_changes())
-    lines = _changed_lines(record)
-    reasons = rule_errors(record)
-    if reasons:
-        raise Refused(reasons)
-    db.session.add(record)
-    db.session.flush()
-    for model in type(record).__mro__:  # a reaction to a base class (every report form) applies to its kinds
-        record_saved.send(model, record=record, saved=Saved(user, created, changed, lines))
-    db.session.flush()
+    save_all([(record, created)], user)
     return record
+
+
+def save_all(records, user=None):
+    """Save each (record, created) as `save` does, with one flush for them all (an import of thousands of rows)."""
+    pending = []
+    for record, created in records:
+        state = sa.inspect(record)
+        created = state.key is None if created is None else created
+        changed = frozenset(attr.key for attr in state.attrs if attr.history.has_changes())
+        lines = _changed_lines(record)
+        reasons = rule_errors(record)
+        if reasons:
+            raise Refused(reasons)
+        db.session.add(record)
+        pending.append((record, Saved(user, created, changed, lines)))
+    db.session.flush()
+    for record, saved in pending:
+        for model in type(record).__mro__:  # a reaction to a base class (every report form) applies to its kinds
+            record_saved.send(model, record=record, saved=saved)
+    db.session.flush()
 
 
 def _changed_lines(record):

@@ -15,6 +15,7 @@ from .home import HomeView
 from .due import DueView
 from .guard import init_guard
 from .finder import FinderView
+from .imports import register_imports
 from .inbox import InboxView
 from .keys import KeyLoanView
 from .printing import ReportPrintView
@@ -61,6 +62,7 @@ def init_views(app):
     for model in LOOKUPS:
         admin.add_view(LookupView(model, name=L(*model.__label__), endpoint=snake(model.__name__),
                                   category=L("基础资料", "Lookups")))
+    register_imports(admin, category=L("基础资料", "Lookups"))
     admin.add_view(InboxView())
     admin.add_view(DueView())
     admin.add_view(UserView())

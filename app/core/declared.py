@@ -1,0 +1,61 @@
+"""Read what a model declares (labels, fields a person fills, the column rows are known by): for pages and imports."""
+from functools import cache
+
+import sqlalchemy as sa
+
+from ..i18n import L, humanize
+
+AUDIT_COLUMNS = ("created_at", "created_by", "updated_at", "updated_by")
+
+
+@cache  # models do not change once mapped, and each view asks thousands of times while it is built
+def field_info(model, key):
+    """The info dict of a column, relationship or hybrid property."""
+    attr = sa.inspect(model).attrs.get(key)
+    if attr is None:
+        descriptor = sa.inspect(model).all_orm_descriptors.get(key)
+        return getattr(descriptor, "info", None) or {}
+    if isinstance(attr, sa.orm.RelationshipProperty):
+        return attr.info
+    return attr.columns[0].info
+
+
+def label_for(model, key):
+    info = field_info(model, key)
+    if not info.get("label"):
+        return L(humanize(key))
+    return L(info["label"], info.get("en") or humanize(key))
+
+
+def declared_fields(model):
+    """Form field names in declaration order: relationships stand where their key column stands."""
+    mapper = sa.inspect(model)
+    by_fk = {}
+    for rel in mapper.relationships:
+        if rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1:
+            by_fk[next(iter(rel.local_columns)).key] = rel.key
+    names = []
+    for column in model.__table__.columns:
+        info = column.info
+        if column.primary_key or info.get("kind") == "parent":
+            continue
+        names.append(by_fk.get(column.key, column.key))
+    for rel in mapper.relationships:
+        if rel.info.get("kind") == "lines":
+            names.append(rel.key)
+    return [n for n in names if n not in AUDIT_COLUMNS + ("created_by_id", "updated_by_id")]
+
+
+def editable_fields(model):
+    """The declared fields a person fills in; readonly and audit columns are left out."""
+    return [n for n in declared_fields(model)
+            if not field_info(model, n).get("readonly") and n not in ("serial_no", "id")]
+
+
+def label_column(target):
+    """The column people know a row by: its name, else its first search column (room number, tag)."""
+    columns = target.__table__.columns
+    if "name" in columns:
+        return "name"
+    first = (getattr(target, "__search__", ()) or (None,))[0]
+    return first if first in columns else None

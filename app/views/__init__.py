@@ -1,5 +1,6 @@
 """Register every page: the login, the home page, the 60 forms by menu group, lookups and users."""
-from flask import render_template
+from pathlib import Path
+
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
@@ -11,6 +12,7 @@ from .base import DeclaredModelView, LookupView, local_time
 from .forms import FormView
 from .home import HomeView
 from .due import DueView
+from .errors import register_error_pages
 from .inbox import InboxView
 from .keys import KeyLoanView
 from .reports import ReportCentreView
@@ -33,6 +35,7 @@ def init_views(app):
     app.jinja_env.filters["snake"] = snake
     app.jinja_env.filters["localtime"] = local_time
     admin = Admin(app, name=L("物业客服后台", "Service desk"), theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/desk_base.html"),
+                  translations_path=str(Path(app.root_path) / "translations"),  # what Flask-Admin's zh catalogue lacks
                   index_view=HomeView(name=L("首页", "Home"), url="/admin"))
     for labels in GROUPS.values():  # the menu follows the manual's grouping, not registration order
         admin.add_category(L(*labels))
@@ -55,9 +58,6 @@ def init_views(app):
     admin.add_view(DueView())
     admin.add_view(UserView())
 
-    @app.errorhandler(403)
-    def forbidden(error):
-        return render_template("errors/403.html"), 403
-
+    register_error_pages(app)
     return admin
 

@@ -11,10 +11,11 @@ from markupsafe import Markup
 from wtforms.validators import ValidationError
 
 from ..extensions import db
-from ..i18n import text
+from ..i18n import L, text
 from ..models.base import LOCAL_TZ, Lookup
 from .declared import AUDIT_COLUMNS, declared_fields, editable_fields, field_info, label_column, label_for
-from .fields import ActiveLoader, DeskFilterConverter, LocalDateTimeField
+from .entry import PICKER_FIELDS, later_fields, start_blank
+from .fields import ActiveLoader, DeskFilterConverter
 
 EXPORT_UNSAFE = ("=", "+", "-", "@", "\t", "\r")
 
@@ -166,6 +167,9 @@ class DeclaredModelView(Secured, ModelView):
         self.form_choices = {n: c.pairs() for n, c in choices.items() if n in editable}
         self.column_searchable_list = self.column_searchable_list or list(getattr(model, "__search__", ()))
         self.column_filters = self.column_filters or self._default_filters(model, fields)
+        # a filter over a reference reads as the reference's label, not Flask-Admin's "unit / Units / Display No"
+        self.column_labels.update({flt: label_for(model, flt.partition(".")[0]) for flt in self.column_filters
+                                   if isinstance(flt, str) and "." in flt and flt not in self.column_labels})
         self.column_sortable_list = self.column_sortable_list or self._sortable(model, listed)
         self.form_columns = self.form_columns or [n for n in editable if field_info(model, n).get("kind") != "lines"]
         self.form_args = {**self._field_args(model, editable), **(self.form_args or {})}
@@ -207,6 +211,10 @@ class DeclaredModelView(Secured, ModelView):
         for name in names:
             info = field_info(model, name)
             entry = {"label": label_for(model, name)}
+            rel = sa.inspect(model).relationships.get(name)
+            if info.get("choices") or (rel is not None and not getattr(rel.mapper.class_, "__ajax__", False)
+                                       and rel.info.get("kind") != "lines"):
+                entry["blank_text"] = L("请选择", "Choose…")  # not Flask-Admin's "__None" or a blank
             if info.get("validators"):
                 entry["validators"] = list(info["validators"])
             args[name] = entry
@@ -227,7 +235,8 @@ class DeclaredModelView(Secured, ModelView):
 
     @staticmethod
     def _overrides(model, names):
-        return {n: LocalDateTimeField for n in names if field_info(model, n).get("kind") == "datetime"}
+        return {n: PICKER_FIELDS[field_info(model, n).get("kind")] for n in names
+                if field_info(model, n).get("kind") in PICKER_FIELDS}
 
     def _inline(self, model, fields):
         """Line items as inline forms, derived the same way."""
@@ -266,15 +275,28 @@ class DeclaredModelView(Secured, ModelView):
                 condition = sa.or_(condition, target.id == current.id)
             field.query_factory = (lambda t=target, c=condition: db.session.query(t).filter(c))
 
+    def get_create_form(self):
+        """The create form leaves out what only a later step fills (审核人, 批准人, a step's result)."""
+        later, every = later_fields(self.model), self.form_columns
+        if not later or every is None:
+            return super().get_create_form()
+        self.form_columns = [name for name in every if name not in later]
+        try:
+            return self.scaffold_form()
+        finally:
+            self.form_columns = every
+
     def create_form(self, obj=None):
         form = super().create_form(obj)
         self._restrict_lookup_choices(form)
+        start_blank(form, self.model)
         return form
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
         form._record = obj
         self._restrict_lookup_choices(form, obj)
+        start_blank(form, self.model)
         return form
 
     def validate_form(self, form):

@@ -1,5 +1,4 @@
 """Form pieces the generic views plug into Flask-Admin."""
-from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -7,33 +6,12 @@ import sqlalchemy as sa
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.filters import FilterConverter
 from flask_admin.model.filters import convert
-from flask_admin.form import DateTimeField
 
 from ..extensions import db
 from ..i18n import text
 from ..models.base import LOCAL_TZ
 from .declared import field_info, label_for
-
-
-class LocalDateTimeField(DateTimeField):
-    """Shows and reads Asia/Shanghai wall-clock time; hands the model an aware UTC datetime."""
-
-    def __init__(self, label=None, validators=None, format=None, **kwargs):
-        super().__init__(label, validators, format or "%Y-%m-%d %H:%M", **kwargs)
-
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        if self.data:
-            return self.data.astimezone(LOCAL_TZ).strftime(self.format[0])
-        return ""
-
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0] and len(valuelist[0].strip()) == 19:
-            valuelist = [valuelist[0].strip()[:16]]  # seconds from the picker are not asked for
-        super().process_formdata(valuelist)
-        if isinstance(self.data, datetime) and self.data.tzinfo is None:
-            self.data = self.data.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+from .entry import parse_local, parse_typed
 
 
 class ActiveLoader(QueryAjaxModelLoader):
@@ -110,8 +88,13 @@ def step_values(record, names, form):
                 if values[name] is None:
                     raise ValueError
             elif kind == "datetime":
-                moment = datetime.strptime(raw.replace("T", " ")[:16], "%Y-%m-%d %H:%M")
-                values[name] = moment.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+                values[name] = parse_local(raw)
+                if values[name] is None:
+                    raise ValueError
+            elif kind == "date":
+                values[name] = parse_typed(raw, with_time=False)
+                if values[name] is None:
+                    raise ValueError
             elif kind == "flag":
                 values[name] = raw in ("y", "on", "1")
             elif kind == "money":

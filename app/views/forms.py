@@ -12,6 +12,7 @@ from ..models.forms.intake import prefill, targets_of
 from ..workflow import available, flow_of, perform
 from .attachments import AttachmentsMixin, attachments_of, kinds_for
 from .base import DeclaredModelView, default_project
+from .entry import fill_presets
 from .fields import step_inputs, step_values
 from .timeline import timeline
 
@@ -36,6 +37,8 @@ class FormView(AttachmentsMixin, DeclaredModelView):
             self._prefill(form)
         if request.method == "GET" and hasattr(form, "project") and form.project.data is None:
             form.project.data = default_project()
+        if request.method == "GET":
+            fill_presets(form, self.model)
         return form
 
     def _prefill(self, form):

@@ -6,7 +6,7 @@ from wtforms.validators import StopValidation, ValidationError
 from ..extensions import db
 from ..i18n import L, text
 from ..models import User
-from .base import Secured
+from .base import SHOWN_TYPES, Secured
 
 
 def given(form, field):
@@ -24,6 +24,9 @@ class UserView(Secured, ModelView):
     """Only administrators reach any page of it; accounts are deactivated, never deleted."""
 
     roles = ("admin",)
+    column_type_formatters = {**ModelView.column_type_formatters, **SHOWN_TYPES}  # local time to the minute
+    column_type_formatters_detail = {**ModelView.column_type_formatters, **SHOWN_TYPES}
+    column_type_formatters_export = {**ModelView.column_type_formatters, **SHOWN_TYPES}
     can_delete = False
     can_view_details = True
     column_list = ("username", "display_name", "roles", "is_active", "locale", "last_login_at")

@@ -230,7 +230,7 @@ class CallVisitLog(FormRecord, db.Model):
     __form__ = Form("6.60", "业主来电来访登记表", "Owner call & visit register", "front_desk")
     __list__ = ("serial_no", "contact_at", "contact_mode", "name", "unit", "category", "routing", "received_by")
     __search__ = ("serial_no", "name", "phone", "matter")
-    contact_at = f.when("日期时间", required=True)
+    contact_at = f.when("日期时间", required=True, preset="now")
     contact_mode = f.choice("方式", CONTACT_MODE, required=True, default="call")
     caller_kind = f.choice("来访人类别", CALLER_KIND, required=True, default="owner")
     name = f.text("姓名", 40, required=True, demo=["王先生", "李女士", "陈小姐", "张伟", "刘阿姨"])
@@ -241,14 +241,14 @@ class CallVisitLog(FormRecord, db.Model):
     category = f.choice("接待类别", CALL_CATEGORY, required=True)
     matter = f.long_text("事由", required=True, demo=["厨房水管漏水,请派人维修", "咨询本月物业费缴纳方式",
                                                        "楼上装修噪音过大", "快递代收咨询", "表扬保安热情服务"])
-    received_by_id, received_by = f.ref("StaffMember", "接待人", required=True)
+    received_by_id, received_by = f.ref("StaffMember", "接待人", required=True, preset="me")
     routing = f.choice("处理去向", ROUTING, required=True, default="settled")
     promised_reply_at = f.when("约定回复时间")
     result = f.long_text("处理结果")
     closed_at = f.when("办结时间")
     escalation_level = f.choice("跟进级别", ESCALATION, required=True, default="receptionist")
-    reviewed_by_id, reviewed_by = f.ref("StaffMember", "主管审核人")
-    reviewed_at = f.when("审核时间")
+    reviewed_by_id, reviewed_by = f.ref("StaffMember", "主管审核人", later=True)
+    reviewed_at = f.when("审核时间", later=True)
     __rules__ = (
         required_if("unit", equals("caller_kind", "owner", "resident"), "业主或住户来电来访须填写房号",
                     "An owner or resident contact needs a unit"),

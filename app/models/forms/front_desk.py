@@ -84,7 +84,7 @@ class FrontDeskLedgerEntry(FormRecord, db.Model):
 class WorkOrder(FormRecord, db.Model):
     """6.11 工作任务单: the three-part dispatch slip sent to a department for a repair or service."""
 
-    __form__ = Form("6.11", "工作任务单", "Work order (派工单 / dispatch ticket)", "front_desk", "register")
+    __form__ = Form("6.11", "工作任务单", "Work order (dispatch ticket)", "front_desk", "register")
     __list__ = ("serial_no", "task_type", "unit", "location", "assigned_department", "assignee", "due_at", "status",
                 "is_overdue")
     __search__ = ("serial_no", "requester_name", "requester_phone", "location", "description")

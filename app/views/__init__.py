@@ -24,6 +24,20 @@ from .users import UserView
 SPECIAL_VIEWS = {"key_loan": KeyLoanView}
 
 
+# the top menu's short names, so a 1366 px screen holds the whole menu on one row; pages keep the full names
+MENU_GROUPS = {
+    "front_desk": ("前台", "Front desk"), "owners": ("业主", "Owners"), "complaints": ("投诉回访", "Complaints"),
+    "handover": ("接管验收", "Takeover"), "renovation": ("装修", "Renovation"), "keys": ("钥匙", "Keys"),
+    "inspections": ("巡查", "Patrols"), "cleaning_greening": ("外判", "Outsourced"), "services": ("便民", "Services"),
+    "reports": ("报表", "Reports"),
+}
+
+
+def menu_group(code):
+    """The menu category of a group of forms (GROUPS holds their full names)."""
+    return L(*MENU_GROUPS.get(code, GROUPS[code]))
+
+
 def form_view_class(model):
     return SPECIAL_VIEWS.get(snake(model.__name__), FormView)
 
@@ -37,20 +51,20 @@ def init_views(app):
     admin = Admin(app, name=L("物业客服后台", "Service desk"), theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/desk_base.html"),
                   translations_path=str(Path(app.root_path) / "translations"),  # what Flask-Admin's zh catalogue lacks
                   index_view=HomeView(name=L("首页", "Home"), url="/admin"))
-    for labels in GROUPS.values():  # the menu follows the manual's grouping, not registration order
-        admin.add_category(L(*labels))
+    for code in GROUPS:  # the menu follows the manual's grouping, not registration order
+        admin.add_category(menu_group(code))
     for model in sorted(FORMS.values(), key=lambda m: m.__form__.sort_key):
         form = model.__form__
-        group = L(*GROUPS[form.group])
+        group = menu_group(form.group)
         admin.add_view(form_view_class(model)(model, name=L(f"{form.number} {form.title}",
                                                               f"{form.number} {form.title_en}"),
                                                 endpoint=snake(model.__name__), category=group))
     from ..models.forms.key_loans import KeyInventoryCount  # a register of the manual's rules, not one of the 60
 
     admin.add_view(DeclaredModelView(KeyInventoryCount, name=L(*KeyInventoryCount.__label__),
-                                     endpoint="key_inventory_count", category=L(*GROUPS["keys"])))
-    admin.add_view(SurveyView(category=L(*GROUPS["complaints"])))  # the 6.42 campaigns, not one of the 60
-    admin.add_view(ReportCentreView(category=L(*GROUPS["reports"])))  # the monthly figures and their snapshots
+                                     endpoint="key_inventory_count", category=menu_group("keys")))
+    admin.add_view(SurveyView(category=menu_group("complaints")))  # the 6.42 campaigns, not one of the 60
+    admin.add_view(ReportCentreView(category=menu_group("reports")))  # the monthly figures and their snapshots
     for model in LOOKUPS:
         admin.add_view(LookupView(model, name=L(*model.__label__), endpoint=snake(model.__name__),
                                   category=L("基础资料", "Lookups")))

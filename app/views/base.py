@@ -171,7 +171,9 @@ class DeclaredModelView(Secured, ModelView):
         self.column_labels.update({flt: label_for(model, flt.partition(".")[0]) for flt in self.column_filters
                                    if isinstance(flt, str) and "." in flt and flt not in self.column_labels})
         self.column_sortable_list = self.column_sortable_list or self._sortable(model, listed)
-        self.form_columns = self.form_columns or [n for n in editable if field_info(model, n).get("kind") != "lines"]
+        # the estate first: every other choice (a unit, a person) belongs to it
+        self.form_columns = self.form_columns or sorted(
+            (n for n in editable if field_info(model, n).get("kind") != "lines"), key=lambda n: n != "project")
         self.form_args = {**self._field_args(model, editable), **(self.form_args or {})}
         self.form_ajax_refs = self.form_ajax_refs or self._ajax_refs(model, editable)
         self.form_overrides = {**self._overrides(model, editable), **self.form_overrides}

@@ -13,7 +13,9 @@ from wtforms.validators import ValidationError
 from ..extensions import db
 from ..i18n import L, text
 from ..models.base import LOCAL_TZ, Lookup
+from ..workflow import flow_of
 from .declared import AUDIT_COLUMNS, declared_fields, editable_fields, field_info, label_column, label_for
+from .badges import word_formatters
 from .entry import PICKER_FIELDS, later_fields, start_blank
 from .fields import ActiveLoader, DeskFilterConverter
 
@@ -163,7 +165,11 @@ class DeclaredModelView(Secured, ModelView):
         self.column_export_list = self.column_export_list or self.column_details_list
         self.column_choices = {n: c.pairs() for n, c in choices.items()}
         # a blank choice reads as a blank, not "None" (Flask-Admin maps choices before formatting types)
-        self.column_formatters = {**{n: _choice_formatter(c) for n, c in choices.items()}, **(self.column_formatters or {})}
+        plain = {n: _choice_formatter(c) for n, c in choices.items()}
+        # a spreadsheet gets the words; the pages get them coloured (a state badge, 曾超时 in red)
+        self.column_formatters_export = {**plain, **(self.column_formatters or {}), **(self.column_formatters_export or {})}
+        self.column_formatters = {**plain, **word_formatters(model, labels, field_info, flow_of(model)),
+                                  **(self.column_formatters or {})}
         self.form_choices = {n: c.pairs() for n, c in choices.items() if n in editable}
         self.column_searchable_list = self.column_searchable_list or list(getattr(model, "__search__", ()))
         self.column_filters = self.column_filters or self._default_filters(model, fields)

@@ -11,6 +11,7 @@ from ..models.fields import snake
 from ..models.forms.intake import prefill, targets_of
 from ..workflow import available, flow_of, perform
 from .attachments import AttachmentsMixin, attachments_of, kinds_for
+from .badges import state_colour
 from .base import DeclaredModelView, default_project
 from .entry import fill_presets
 from .fields import step_inputs, step_values
@@ -77,8 +78,10 @@ class FormView(AttachmentsMixin, DeclaredModelView):
                 kwargs["deadline"] = record.time_limit()
             if flow is not None:
                 kwargs["transitions"] = [(t, reasons, is_open, step_inputs(record, t.fields) if is_open else [])
-                                         for t, reasons, is_open in available(record, current_user)]
+                                         for t, reasons, is_open in available(record, current_user)
+                                         if t.applies is None or t.applies(record)]
                 kwargs["state_label"] = flow.state_label(record)
+                kwargs["state_colour"] = state_colour(flow, getattr(record, flow.field))
             if hasattr(record, "standing"):  # what it waits for, less what the buttons already say
                 shown = {reason for _, reasons, _, _ in kwargs.get("transitions", ()) for reason in reasons}
                 label, waiting = record.standing()

@@ -257,7 +257,7 @@ class FireExtinguisherRental(FormRecord, db.Model):
     returned_at = f.when("归还时间")
     deduction_amount = f.money("扣款(充装/赔偿)")
     refund_amount = f.money("退押金", readonly=True)
-    is_overdue = f.flag("逾期未还", readonly=True)  # set by the daily job of §4.8 F4
+    is_overdue = f.flag("逾期未还", readonly=True, alarm=True)  # set by the daily job of §4.8 F4
     status = f.status(RENTAL_STATE, default="submitted")
     __rules__ = (
         required_if("unit", lambda d: not d.get("contractor"), "住户租用须填写房号", "Give the unit"),

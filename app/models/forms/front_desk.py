@@ -105,16 +105,16 @@ class WorkOrder(FormRecord, db.Model):
     assigned_department_id, assigned_department = f.ref("Department", "派往部门", required=True)
     assignee_id, assignee = f.ref("StaffMember", "执行人")
     received_by_id, received_by = f.ref("StaffMember", "接收人签收")
-    received_at = f.when("签收时间")
+    received_at = f.when("签收时间", later=True)
     due_at = f.when("完成时限", required=True)
-    completed_at = f.when("完成时间")
+    completed_at = f.when("完成时间", later=True)
     result = f.long_text("完成情况", demo=[
         "已更换阀芯,试水正常", "已更换灯管两支", "已疏通地漏", "已补植草皮20㎡", "已更换读卡器,测试正常"])
     charge_amount = f.money("有偿服务费")
-    charged_at = f.when("收费时间")
+    charged_at = f.when("收费时间", later=True)
     receipt_no = f.text("收据号", 40, demo=["SJ20240501", "SJ20240502", "SJ20240613", "SJ20240720"])
     satisfaction = f.choice("业主满意程度", SATISFACTION)
-    slip_returned_at = f.when("派工单回收时间")
+    slip_returned_at = f.when("派工单回收时间", later=True)
     __rules__ = (
         required_if("location", lambda d: not d.get("unit"), "请填写房号或地点", "Give a unit or a location"),
         required_if("requester_name", equals("source", *OWNER_SOURCES), "业主报事须填写报事人",

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_admin.contrib.sqla import ModelView
 
 from app.extensions import db
-from app.models import Project, User
+from app.models import User
 from crawl import shown_text
 
 ROLES = ("clerk", "manager", "admin")
@@ -72,9 +72,12 @@ def codes(app):
 
 @pytest.fixture(scope="module")
 def names(app):
-    """The Chinese names an English page still shows as data: the estate, the user signed in, the language switch."""
+    """The Chinese names an English page still shows as data: lookup rows (the estate, complaint categories in a
+    chart), the user signed in, the language switch."""
     with app.app_context():
-        shown = db.session.scalars(sa.select(Project.name)).all() + db.session.scalars(sa.select(User.display_name)).all()
+        tables = [t for t in db.metadata.tables.values() if "name" in t.columns and "is_active" in t.columns]
+        shown = [name for t in tables for name in db.session.scalars(sa.select(t.c.name))]
+        shown += db.session.scalars(sa.select(User.display_name)).all()
         db.session.remove()
     return sorted(set(shown) | {"中文"}, key=len, reverse=True)
 

@@ -74,8 +74,9 @@ class LocalDateTimeField(fields.Field):
         return self.data.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if self.data else ""
 
     def process_formdata(self, valuelist):
-        raw = (valuelist[0] if valuelist else "").strip()
-        self.data = None
+        if not valuelist:
+            return  # a field the post leaves out keeps what the record holds
+        raw, self.data = valuelist[0].strip(), None
         if raw:
             self.data = parse_local(raw)
             if self.data is None:
@@ -94,8 +95,9 @@ class LocalDateField(fields.Field):
         return self.data.strftime("%Y-%m-%d") if isinstance(self.data, date) else ""
 
     def process_formdata(self, valuelist):
-        raw = (valuelist[0] if valuelist else "").strip()
-        self.data = None
+        if not valuelist:
+            return
+        raw, self.data = valuelist[0].strip(), None
         if raw:
             self.data = parse_typed(raw, with_time=False)
             if self.data is None:

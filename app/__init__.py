@@ -20,7 +20,7 @@ def create_app(overrides=None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import models  # noqa: F401  (registers every model and the session hooks)
+    from . import models, reports  # noqa: F401  (every model, the session hooks, the report forms' reaction)
     from .cli import register_commands
     from .views import init_views
 

@@ -2,37 +2,10 @@
 import click
 from flask_migrate import upgrade
 
+from .accounts import create_user, ensure_reference_data
+from .demo import load_demo
 from .extensions import db
-from .models import ROLES, ComplaintCategory, Role, User
-
-# R-C1 (S2-1 4.1.3.1): the manual's eight complaint categories, there from the first start
-COMPLAINT_CATEGORIES = (("security", "安保工作"), ("cleaning", "清洁"), ("greening", "绿化"), ("engineering", "工程维修"),
-                        ("mail", "信件、报刊收发"), ("renovation", "装修管理"), ("staff_attitude", "员工服务态度"),
-                        ("other", "其它"))
-
-
-def ensure_reference_data():
-    """Create the built-in roles and the manual's complaint categories once; rows already there are kept."""
-    for code in ROLES:
-        if db.session.scalar(db.select(Role).filter_by(code=code)) is None:
-            db.session.add(Role(code=code, name=ROLES.label(code)))
-    known = set(db.session.scalars(db.select(ComplaintCategory.code)))
-    for sort, (code, name) in enumerate(COMPLAINT_CATEGORIES):
-        if code not in known:
-            db.session.add(ComplaintCategory(code=code, name=name, sort=sort, default_reply_hours=24))
-    db.session.flush()
-
-
-def create_user(username, password, roles, display_name=""):
-    """Create an account holding the given role codes."""
-    ensure_reference_data()
-    user = User(username=username, display_name=display_name or username)
-    user.set_password(password)
-    user.roles = list(db.session.scalars(db.select(Role).where(Role.code.in_(roles))))
-    db.session.add(user)
-    db.session.commit()
-    return user
-
+from .models import ROLES, User
 
 def register_commands(app):
     @app.cli.command("create-user")
@@ -55,16 +28,12 @@ def register_commands(app):
     @click.option("--per-form", default=12, show_default=True, help="records per form")
     def load_demo_command(units, per_form):
         """Load the demo estate, its people and records in every form."""
-        from .demo import load_demo
-
         accounts = load_demo(units=units, per_form=per_form)
         print_accounts(accounts)
 
     @app.cli.command("setup")
     def setup_command():
         """Bring the database to the latest migration; load the demo data into an empty one."""
-        from .demo import load_demo
-
         upgrade()
         ensure_reference_data()
         db.session.commit()

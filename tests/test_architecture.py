@@ -1,6 +1,5 @@
 """The code holds its own shape: one clock, packages that import on their own."""
 import ast
-import importlib
 import pkgutil
 import subprocess
 import sys
@@ -46,3 +45,28 @@ def test_each_package_imports_on_its_own(package):
     result = subprocess.run([sys.executable, "-c", f"import {package}"], capture_output=True, text=True,
                             cwd=APP.parent)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def nested_imports(path):
+    """(line, function) for every import inside a function: a sign of a cycle dodged."""
+    tree = ast.parse(path.read_text(), str(path))
+    for function in ast.walk(tree):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(function):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    yield node.lineno, function.name
+
+
+def test_no_import_hides_in_a_function():
+    allowed = {("__init__.py", "create_app")}  # the factory builds the app: `app` itself stays light to import
+    found = [f"{path.relative_to(APP.parent)}:{line} in {name}()" for path in sorted(APP.rglob("*.py"))
+             for line, name in nested_imports(path) if (path.name, name) not in allowed]
+    assert not found, "import at module level (a cycle means a layer is wrong):\n" + "\n".join(found)
+
+
+def test_the_layers_hold():
+    """core <- workflow <- domains <- reports <- web, as .importlinter declares; checked by import-linter."""
+    result = subprocess.run([str(Path(sys.executable).with_name("lint-imports"))], capture_output=True, text=True,
+                            cwd=APP.parent)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "0 broken" in result.stdout

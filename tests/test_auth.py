@@ -97,7 +97,7 @@ def test_csrf_token_is_required(tmp_path):
     app = make_app(tmp_path / "csrf.sqlite", WTF_CSRF_ENABLED=True)
     with app.app_context():
         db.create_all()
-        from app.cli import create_user
+        from app.accounts import create_user
 
         create_user("clerk", "clerk-demo-1", ["clerk"])
     client = app.test_client()

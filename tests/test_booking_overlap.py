@@ -11,16 +11,8 @@ from app.models import FORMS, PublicArea, User
 from app.models.workflow import TransitionLog
 from app.workflow import flow_of, perform
 from tests.formdata import errors_in, payload
-from tests.test_requests import (
-    DONE,
-    act,
-    edit_with_own_values,
-    fetch,
-    hours,
-    login,
-    new_area,
-    new_record,
-)
+from tests.test_requests import DONE, edit_with_own_values, fetch, hours, new_area, new_record
+from conftest import act, client_of
 
 OVERLAP = "该场地此时段已被其他已批准的预约占用"
 
@@ -52,7 +44,7 @@ def area_with(app, rnd, *bookings):
 
 def test_save_refuses_a_slot_an_approved_booking_holds(app, rnd):
     area, _ = area_with(app, rnd, ("approved", 48, 50), ("submitted", 52, 54), ("cancelled", 56, 58))
-    clerk = login(app, "clerk")
+    clerk = client_of(app, "clerk")
     response = clerk.post("/admin/public_area_booking/new/", data=booking_form(app, rnd, area, hours(49), hours(51)))
     assert response.status_code == 200 and OVERLAP in errors_in(response.text)
     assert count_bookings(app, area) == 3
@@ -77,9 +69,9 @@ def test_an_edit_may_not_move_into_a_held_slot_but_keeps_its_own(app, rnd):
 def test_approval_refuses_an_overlap(app, rnd):
     _, (held, late, free) = area_with(app, rnd, ("paid", 48, 50), ("submitted", 49, 51), ("submitted", 50, 51))
     serial = fetch(app, "public_area_booking", held, "serial_no")[0]
-    manager = login(app, "manager")
-    assert f"该时段与已批准的预约{serial}重叠" in act(manager, "public_area_booking", late, "approve").text
-    assert DONE in act(manager, "public_area_booking", free, "approve").text
+    manager = client_of(app, "manager")
+    assert f"该时段与已批准的预约{serial}重叠" in act(manager, "public_area_booking", late, "approve")
+    assert DONE in act(manager, "public_area_booking", free, "approve")
     assert fetch(app, "public_area_booking", late, "status") == ("submitted",)
     assert fetch(app, "public_area_booking", free, "status") == ("approved",)
 
@@ -94,6 +86,7 @@ def approve_at_once(app, ids):
             record = db.session.get(FORMS["public_area_booking"], record_id)
             barrier.wait()
             outcomes[record_id] = perform(record, "approve", user)
+            db.session.commit()
             db.session.remove()
 
     threads = [threading.Thread(target=decide, args=(record_id,)) for record_id in ids]
@@ -151,10 +144,10 @@ def test_a_late_clash_over_http_is_refused_and_nothing_changes(app, rnd):
     _, (_, late) = area_with(app, rnd, ("approved", 48, 50), ("submitted", 49, 51))
     flow.transitions[index] = dataclasses.replace(original, guard=lambda record: [])  # a check gone stale
     try:
-        response = act(login(app, "manager"), "public_area_booking", late, "approve")
+        page = act(client_of(app, "manager"), "public_area_booking", late, "approve")
     finally:
         flow.transitions[index] = original
-    assert response.status_code == 200 and "操作未完成" in response.text and "重叠" in response.text
+    assert "操作未完成" in page and "重叠" in page
     assert fetch(app, "public_area_booking", late, "status", "approved_at") == ("submitted", None)
 
 

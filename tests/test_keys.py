@@ -236,6 +236,7 @@ def test_two_clerks_lending_one_key_at_once_end_with_one_loan(app, rnd):
                 record, clerk = db.session.get(KeyLoan, loan_id), user(username)
                 barrier.wait()
                 outcomes[loan_id] = perform(record, "lend", clerk)
+                db.session.commit()
                 db.session.remove()
 
         threads = [threading.Thread(target=lend, args=(first, "clerk")),

@@ -42,8 +42,8 @@ def test_postgres_migrations_demo_and_a_form(postgres_url, tmp_path):
         db.session.remove()
         db.engine.dispose()
     # every form gets its two demo records; walking the demo's complaints and work orders along their flows adds
-    # the revisits and special-event records those steps call for
-    follow_ups = {"revisit_record", "incident_tracking"}
+    # the revisits and special-event records those steps call for, and each call saved writes its ledger line
+    follow_ups = {"revisit_record", "incident_tracking", "front_desk_ledger_entry"}
     assert {n for name, n in counts.items() if name not in follow_ups} == {2}
     assert all(counts[name] >= 2 for name in follow_ups)
     client = login(app.test_client(), "clerk")

@@ -7,11 +7,10 @@ from datetime import timedelta
 
 from flask import current_app
 
+from ..core.saving import Refused, save
 from ..extensions import db
 from ..models import FORMS, StaffMember, User
-from ..models.forms.complaint_flow import settle_complaint
 from ..models.forms.revisits import latest_revisit
-from ..models.forms.work_flow import settle_work_order
 from ..models.types import as_utc, clock_at, utcnow
 from ..workflow import perform
 
@@ -33,13 +32,18 @@ def _reply_values(ticket):
     return dict(reply_method="home_visit" if ticket.is_collective else "phone", written_reply=ticket.channel == "letter")
 
 
-def _revisit(record, user, answer, staff, when, settle, **source):
+def _revisit(user, answer, staff, when, **source):
+    """Record the owner's answer as the desk would: the save closes the work or sends it back."""
     revisit = latest_revisit(**source)
     if revisit is None or revisit.revisited_at is not None:
         return
     revisit.revisited_at, revisit.revisited_by, revisit.method, revisit.satisfaction = when, staff, "phone", answer
-    db.session.commit()
-    settle(record, revisit, user)
+    try:
+        save(revisit, user)
+        db.session.commit()
+    except Refused as refused:
+        db.session.rollback()
+        current_app.logger.info("demo: revisit %s refused: %s", revisit.serial_no, refused.reasons)
 
 
 def _walk(record, steps, start, user, staff, source):
@@ -50,8 +54,7 @@ def _walk(record, steps, start, user, staff, source):
             return
         with clock_at(when):
             if action == "revisit":
-                settle = settle_complaint if source == "complaint_ticket" else settle_work_order
-                _revisit(record, user, values, staff, when, settle, **{f"{source}_id": record.id})
+                _revisit(user, values, staff, when, **{f"{source}_id": record.id})
                 continue
             values = {**values, **(_reply_values(record) if action in ("reply", "explain") else {})}
             if action == "contact":
@@ -61,6 +64,10 @@ def _walk(record, steps, start, user, staff, source):
             if action == "dispatch":
                 values["received_by"] = record.assignee or staff
             reasons = perform(record, action, user, values=values)
+            if reasons:
+                db.session.rollback()
+            else:  # each decision stands on its own
+                db.session.commit()
         if reasons:
             current_app.logger.info("demo: %s %s stops at %s: %s", source, record.serial_no, action, reasons)
             return

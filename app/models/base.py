@@ -151,9 +151,19 @@ class FormRecord(Audited):
         if "__form__" in cls.__dict__:
             FORMS[f.snake(cls.__name__)] = cls
             _index_listed_columns(cls)
+            frozen = frozen_states(cls)
+            if frozen:
+                raise TypeError(f"{cls.__name__}.{frozen[0]} is a state: declare the __flow__ that changes it")
 
     def __str__(self):
         return self.serial_no or f"{self.__form__.title} #{self.id}"
+
+
+def frozen_states(model):
+    """The state columns (`f.status`) of a model without a flow: states nothing could ever change."""
+    if getattr(model, "__flow__", None) is not None:
+        return []
+    return [column.name for column in model.__table__.columns if column.info.get("state")]
 
 
 def _index_listed_columns(model):

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .base import LOCAL_TZ, Audited, AuditLog, FormRecord, LineItem, SerialCounter
@@ -36,10 +37,7 @@ def next_serial(session, record) -> str:
 
 def _insert_ignore(session, table, key):
     """INSERT that leaves an existing counter alone (another writer may have just made it)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     return insert(table).values(**key, last_value=0).on_conflict_do_nothing()
 
 

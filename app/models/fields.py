@@ -108,7 +108,7 @@ def pct(label, **kw):
 
 def status(choices, default, label="状态"):
     """The state of a form with a flow (§4): shown everywhere, never edited in the form."""
-    return choice(label, choices, required=True, default=default, readonly=True, index=True)
+    return choice(label, choices, required=True, default=default, readonly=True, index=True, state=True)
 
 
 def choice(label, choices, **kw):

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..i18n import Choices
 from . import fields as f
-from .base import Category, Lookup
+from .base import FORMS, Category, Lookup
 from .enums import GENDER, ID_TYPE, OCCUPANCY
 from .rules import date_order, equals, id_document, required_if
 
@@ -136,9 +136,7 @@ class Unit(Lookup, db.Model):
 
     def renovation(self):
         """The unit's current (or latest) renovation application (6.16), if it ever had one."""
-        from .forms.renovation import RenovationApplication  # forms build on lookups, not the other way
-
-        return RenovationApplication.of_unit(self.id)
+        return FORMS["renovation_application"].of_unit(self.id)  # forms build on lookups, not the other way
 
     def before_save(self):
         """Keep the full room number people search by in step with its parts."""

@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from flask import current_app
 from openpyxl.styles import Font
 
+from ..core.cells import defused
 from ..extensions import db
 from ..i18n import text
 from ..models.base import LOCAL_TZ
 from ..models.snapshots import ReportSnapshot
 from ..models.types import as_utc, utcnow
-from ..views.base import EXPORT_UNSAFE
-from . import REPORTS, compute
+from .registry import REPORTS, compute
 from .figures import Figures, shown
 
 AMOUNT = re.compile(r"^\d+\.\d{2}$")
@@ -71,12 +71,9 @@ def due_status(project):
 def _cell(value):
     """A value as a spreadsheet cell: amounts as numbers, text defused if it would start a formula."""
     value = shown(value)
-    if isinstance(value, str):
-        if AMOUNT.match(value):
-            return float(value)
-        if value.startswith(EXPORT_UNSAFE):
-            return "'" + value
-    return value
+    if isinstance(value, str) and AMOUNT.match(value):
+        return float(value)
+    return defused(value)
 
 
 def workbook(snapshot):

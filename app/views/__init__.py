@@ -7,6 +7,7 @@ from flask_admin.theme import Bootstrap4Theme
 from ..i18n import L, text
 from ..models import FORMS, GROUPS, LOOKUPS
 from ..models.fields import snake
+from ..models.forms.key_loans import KeyInventoryCount  # a register of the manual's rules, not one of the 60
 from .auth import bp as auth_bp
 from .base import DeclaredModelView, LookupView, local_time
 from .forms import FormView
@@ -59,8 +60,6 @@ def init_views(app):
         admin.add_view(form_view_class(model)(model, name=L(f"{form.number} {form.title}",
                                                               f"{form.number} {form.title_en}"),
                                                 endpoint=snake(model.__name__), category=group))
-    from ..models.forms.key_loans import KeyInventoryCount  # a register of the manual's rules, not one of the 60
-
     admin.add_view(DeclaredModelView(KeyInventoryCount, name=L(*KeyInventoryCount.__label__),
                                      endpoint="key_inventory_count", category=menu_group("keys")))
     admin.add_view(SurveyView(category=menu_group("complaints")))  # the 6.42 campaigns, not one of the 60

@@ -10,8 +10,10 @@ from flask_login import current_user
 from markupsafe import Markup
 from wtforms.validators import ValidationError
 
+from ..core.cells import defused
 from ..extensions import db
 from ..i18n import L, text
+from ..models import Project
 from ..models.base import LOCAL_TZ, Lookup
 from ..workflow import flow_of
 from .declared import AUDIT_COLUMNS, declared_fields, editable_fields, field_info, label_column, label_for
@@ -19,7 +21,6 @@ from .badges import word_formatters
 from .entry import PICKER_FIELDS, later_fields, start_blank
 from .fields import ActiveLoader, DeskFilterConverter
 
-EXPORT_UNSAFE = ("=", "+", "-", "@", "\t", "\r")
 
 
 def user_has(*roles) -> bool:
@@ -31,8 +32,6 @@ def user_has(*roles) -> bool:
 
 def default_project():
     """The estate a page starts on: the user's own, else the first active one."""
-    from ..models import Project
-
     staff = getattr(current_user, "staff", None)
     if staff is not None and staff.project is not None:
         return staff.project
@@ -364,10 +363,7 @@ class DeclaredModelView(Secured, ModelView):
     # -- export ----------------------------------------------------------------------
     def get_export_value(self, model, name):
         """Values as shown, with spreadsheet formulas defused."""
-        value = super().get_export_value(model, name)
-        if isinstance(value, str) and value.startswith(EXPORT_UNSAFE):
-            return "'" + value
-        return value
+        return defused(super().get_export_value(model, name))
 
 
 class LookupView(DeclaredModelView):

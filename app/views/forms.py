@@ -3,7 +3,9 @@ became (intake) and what it set going (follow-ups)."""
 from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_login import current_user
+from wtforms.validators import ValidationError
 
+from ..core.saving import Refused, save
 from ..extensions import db
 from ..i18n import text
 from ..models import FORMS
@@ -52,11 +54,13 @@ class FormView(AttachmentsMixin, DeclaredModelView):
             if name in form._fields:
                 form._fields[name].data = value
 
-    def after_model_change(self, form, model, is_created):
-        """Let the record do what follows a save (a call's ledger line, a revisit's verdict), once committed."""
-        super().after_model_change(form, model, is_created)
-        if hasattr(model, "after_saved"):
-            model.after_saved(current_user, is_created)
+    def on_model_change(self, form, model, is_created):
+        """Save through the domain layer (rules and reactions), as every entry point does; Flask-Admin commits."""
+        super().on_model_change(form, model, is_created)
+        try:
+            save(model, current_user._get_current_object(), is_created)
+        except Refused as refused:  # shown at the top of the form; Flask-Admin rolls the whole save back
+            raise ValidationError(";".join(refused.reasons)) from refused
 
     def get_save_return_url(self, model, is_created=False):
         """A new record that can be handed on opens on its page: a call becomes a complaint, a complaint a work order."""
@@ -113,7 +117,9 @@ class FormView(AttachmentsMixin, DeclaredModelView):
         values, reasons = step_values(record, transition.fields if transition else (), request.form)
         reasons = reasons or perform(record, action, current_user, request.form.get("comment", ""), values)
         if reasons:
+            db.session.rollback()
             flash(text("操作未完成:", "Not done: ") + ";".join(reasons), "error")
         else:
+            db.session.commit()
             flash(text("已完成操作。", "Done."), "success")
         return redirect(self.get_url(".details_view", id=record.id))

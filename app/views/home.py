@@ -10,6 +10,7 @@ from ..models import FORMS, GROUPS
 from ..models.base import LOCAL_TZ
 from ..models.forms.work_flow import OPEN_WORK
 from ..models.types import as_utc, utcnow
+from ..reports import compute
 from .base import Secured, default_project
 from .due import SOON, due_count, due_items
 from .inbox import waiting_count, waiting_for
@@ -67,8 +68,6 @@ def assigned_to(user, limit=12):
 
 def month_panel():
     """This month so far: the complaint summary's and the team's headline figures, with their charts."""
-    from ..reports import compute
-
     project = default_project()
     if project is None:
         return None

@@ -107,6 +107,10 @@ class InboxView(SecuredView):
             if record is None:
                 results.append((key, [text("记录不存在", "No such record")]))
                 continue
-            results.append((f"{model.__form__.title} {record.serial_no}", perform(record, action, current_user,
-                                                                                  comment)))
+            reasons = perform(record, action, current_user, comment)
+            if reasons:
+                db.session.rollback()
+            else:  # each decision stands on its own
+                db.session.commit()
+            results.append((f"{model.__form__.title} {record.serial_no}", reasons))
         return self.render("admin/inbox.html", items=waiting_for(current_user), results=results)

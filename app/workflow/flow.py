@@ -9,6 +9,10 @@ from typing import Callable
 
 from flask import current_app
 
+from ..i18n import text
+
+from ..core.saving import Refused  # noqa: F401 (an effect refuses as a save's reaction does)
+
 # The manual's finer roles (catalogue §4.0) and the system roles that hold them by default;
 # a department overrides FLOW_ROLES in instance/config.py to follow its own division of duties.
 DEFAULT_FLOW_ROLES = {
@@ -23,12 +27,11 @@ DEFAULT_FLOW_ROLES = {
 }
 
 
-class Refused(Exception):
-    """Raised by an effect that finds, under lock, that the step cannot happen after all."""
 
-    def __init__(self, reasons):
-        super().__init__(";".join(reasons))
-        self.reasons = list(reasons)
+
+def need(ok, zh, en):
+    """A guard's reason when `ok` is falsy: `need(record.result, "请先填写处理结果", "Record the result")`."""
+    return [] if ok else [text(zh, en)]
 
 
 @dataclass(frozen=True)

@@ -54,9 +54,9 @@ def available(record, user):
 
 
 def perform(record, action, user, comment="", values=None):
-    """Take a transition; returns the reasons it was refused, or [] once it is committed.
+    """Take a transition; returns the reasons it was refused, or [] once it is done. The caller commits.
 
-    `values` fill the fields the step asks for (its `fields`), in the same transaction: refused, nothing of
+    `values` fill the fields the step asks for (its `fields`), in the same savepoint: refused, nothing of
     them is kept. The state is changed by a compare-and-set UPDATE, so of two people acting at once exactly
     one succeeds, on SQLite and PostgreSQL alike.
     """
@@ -64,37 +64,45 @@ def perform(record, action, user, comment="", values=None):
     transition = flow.transition(action) if flow else None
     if transition is None:
         return [text("没有这个操作", "No such action")]
-    for name, value in (values or {}).items():
+    step = db.session.begin_nested()
+    try:
+        reasons = _take(record, flow, transition, user, comment, values or {})
+    except Refused as refused:  # e.g. the slot or the key was taken while we held no lock
+        reasons = refused.reasons
+    except sa.exc.OperationalError:  # SQLite refuses a second writer outright instead of waiting
+        reasons = [text("该记录刚被他人处理,请刷新后再看", "Someone else has just acted on this record; reload it")]
+    if reasons:
+        step.rollback()
+        db.session.expire(record)  # the fields the step filled in go with it
+        return reasons
+    step.commit()
+    return []
+
+
+def _take(record, flow, transition, user, comment, values):
+    """The step itself, inside perform's savepoint: fields, checks, compare-and-set, log, effects."""
+    for name, value in values.items():
         if name in transition.fields:
             setattr(record, name, value)
     reasons = refusals(record, transition, user, comment)
     if reasons:
-        if values:
-            db.session.rollback()  # the fields the step filled in go with it
         return reasons
     model, state = type(record), getattr(record, flow.field)
     column = getattr(model, flow.field)
-    try:
-        changed = db.session.execute(
-            sa.update(model).where(model.id == record.id, column == state)
-            .values({flow.field: transition.target, "updated_at": utcnow(), "updated_by_id": user.id})
-            .execution_options(synchronize_session=False)).rowcount
-    except sa.exc.OperationalError:  # SQLite refuses a second writer outright instead of waiting
-        changed = 0
+    db.session.flush()
+    changed = db.session.execute(
+        sa.update(model).where(model.id == record.id, column == state)
+        .values({flow.field: transition.target, "updated_at": utcnow(), "updated_by_id": user.id})
+        .execution_options(synchronize_session=False)).rowcount
     if changed != 1:
-        db.session.rollback()
         return [text("该记录刚被他人处理,请刷新后再看", "Someone else has just acted on this record; reload it")]
-    db.session.add(TransitionLog(table_name=model.__tablename__, row_id=record.id, action=action,
+    db.session.add(TransitionLog(table_name=model.__tablename__, row_id=record.id, action=transition.action,
                                  from_state=state, to_state=transition.target, user_id=user.id,
                                  comment=(comment or "").strip()))
     db.session.expire(record, [flow.field])
-    try:
-        if transition.effect is not None:
-            transition.effect(record, user)
-        if flow.after is not None:
-            flow.after(record, transition, user)
-    except Refused as refused:  # e.g. the slot or the key was taken while we held no lock
-        db.session.rollback()
-        return refused.reasons
-    db.session.commit()
+    if transition.effect is not None:
+        transition.effect(record, user)
+    if flow.after is not None:
+        flow.after(record, transition, user)
+    db.session.flush()
     return []

@@ -3,3 +3,4 @@ from . import (  # noqa: F401
     cleaning_greening, complaints, fire_safety, front_desk, handover, inspections, key_loans, keys, owners, renovation,
     renovation_flow, renovation_works, reports, revisits, services, surveys,
 )
+from . import desk_reactions  # noqa: F401  (what follows a save; needs the forms above)

@@ -11,6 +11,7 @@ from .. import fields as f
 from ..base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..enums import CHECK_RESULT
 from ..rules import Rule, date_order, equals, not_more, required_if
+from .tracking_flows import NC_FLOW, NC_STATES
 
 MONTH_STARTS = [date(2026, month, 1) for month in range(1, 12)]  # demo values: an evaluation month is stored as its 1st
 
@@ -38,7 +39,6 @@ SERVICE_TYPE = Choices(cleaning="清洁", greening="绿化", pest_control="消�
 NC_SOURCE = Choices(daily_check="清洁日检(6.45)", weekly_check="清洁周检(6.46)", waste="垃圾清运(6.48)",
                     pest_inspection="消杀检验(6.50)", greening_check="绿化日检(6.52)", complaint="投诉(6.4)", other="其他")
 SEVERITY = Choices(general="一般", serious="严重")
-NC_STATES = Choices(open="待整改", acknowledged="承包商已签收", corrected="已纠正", verified="已验证", closed="已关闭")
 
 # Domain defaults (catalogue 6.44): thresholds and the refuse-truck grace period are to become estate settings.
 GRADE_FLOORS = ((90, "excellent"), (80, "good"), (70, "qualified"))
@@ -402,6 +402,7 @@ class OutsourcedNonconformity(FormRecord, db.Model):
     __form__ = Form("6.53", "外判工作不合格服务处理表", "Outsourced-service nonconformity report", GROUP, "register")
     __list__ = ("serial_no", "found_at", "contractor", "service_type", "location", "severity", "deadline", "status")
     __search__ = ("serial_no", "source_no", "location", "description")
+    __flow__ = NC_FLOW
     status = f.status(NC_STATES, default="open")
     found_at = f.when("发现时间", required=True)
     contractor_id, contractor = f.ref("Contractor", "外判单位", required=True)

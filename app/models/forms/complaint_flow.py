@@ -10,9 +10,10 @@ from flask import current_app
 from ...config import Defaults
 from ...extensions import db
 from ...i18n import Choices, text
-from ...workflow import Flow, Transition, perform
-from ..base import LOCAL_TZ
+from ...workflow import Flow, Transition, need, perform
+from ..base import FORMS, LOCAL_TZ
 from ..types import as_utc, utcnow
+from .revisits import latest_revisit, revisit_due, schedule_revisit
 
 COMPLAINT_STATE = Choices(received="已受理", resolved_on_spot="当场处理", classified="已分类",
                           contacted="已约定回复", in_progress="处理中", transferred="已转呈", resolved="已处理",
@@ -60,8 +61,6 @@ def pending_deadlines(ticket):
         done, promised = as_utc(ticket.resolved_at or received), as_utc(ticket.promised_reply_at)
         out.append(("reply", promised if promised and promised > done else end_of_day(done)))
     elif state == "revisit_pending":
-        from .revisits import revisit_due
-
         out.append(("revisit", revisit_due("complaint", ticket.resolved_at or ticket.replied_at or received)))
     if ticket.channel == "transfer" and ticket.resolved_at and not ticket.reported_to_company_at:
         out.append(("report_company", as_utc(ticket.resolved_at) + hours(limit["company_report_hours"])))
@@ -81,8 +80,6 @@ def _restart_clock(ticket, transition, user):
     ticket.due_kind, ticket.due_at = running_deadline(ticket)
 
 
-def _need(ok, zh, en):
-    return [] if ok else [text(zh, en)]
 
 
 def _staff(user):
@@ -90,7 +87,8 @@ def _staff(user):
 
 
 def _handled(ticket, user):
-    ticket.resolved_at = ticket.resolved_at or utcnow()
+    """Each round of handling has its own time: a complaint sent back is handled, replied and revisited anew."""
+    ticket.resolved_at = utcnow()
     ticket.handler = ticket.handler or _staff(user)
 
 
@@ -98,10 +96,8 @@ def _classified(ticket, user):
     """A collective complaint opens a 特别事件 record at once (C7, R-C13)."""
     if not ticket.is_collective:
         return
-    from .complaints import IncidentTracking
-
     staff = _staff(user)
-    db.session.add(IncidentTracking(
+    db.session.add(FORMS["incident_tracking"](
         project=ticket.project, occurred_at=ticket.received_at, event_type="collective", severity="major",
         complaint_ticket=ticket, unit=ticket.unit, location=None if ticket.unit else text("小区", "Estate"),
         description=ticket.content, first_responsible=ticket.handler or ticket.received_by,
@@ -109,57 +105,53 @@ def _classified(ticket, user):
 
 
 def _replied(ticket, user):
-    """Record the reply and schedule the revisit due 3 days after the handling (S2-3, R-C25)."""
-    from .revisits import latest_revisit, schedule_revisit
-
-    ticket.replied_at = ticket.replied_at or utcnow()
+    """Record this round's reply and schedule the revisit due 3 days after its handling (S2-3, R-C25)."""
+    ticket.replied_at = utcnow()
     previous = latest_revisit(complaint_ticket_id=ticket.id)
     schedule_revisit("complaint", ticket.unit, ticket.resolved_at or ticket.replied_at, previous=previous,
                      complaint_ticket=ticket)
 
 
 def _reply_refusals(ticket):
-    out = _need(ticket.reply_method, "请先填写回复方式", "Record how the owner was answered")
+    out = need(ticket.reply_method, "请先填写回复方式", "Record how the owner was answered")
     if ticket.is_collective and ticket.reply_method and ticket.reply_method != "home_visit":
-        out += _need(False, "集体投诉必须上门拜访回复", "A collective complaint is answered by a home visit")
+        out += need(False, "集体投诉必须上门拜访回复", "A collective complaint is answered by a home visit")
     if ticket.channel == "letter":
-        out += _need(ticket.written_reply, "书面投诉须同时书面回复", "A written complaint also needs a written reply")
+        out += need(ticket.written_reply, "书面投诉须同时书面回复", "A written complaint also needs a written reply")
     return out
 
 
 def _classify_refusals(ticket):
-    return (_need(ticket.validity, "请先确定投诉性质(有效/协助处理/无效)", "Classify the complaint first")
-            + _need(ticket.category_id, "请先选择投诉类别", "Choose the category"))
+    return (need(ticket.validity, "请先确定投诉性质(有效/协助处理/无效)", "Classify the complaint first")
+            + need(ticket.category_id, "请先选择投诉类别", "Choose the category"))
 
 
 def _start_refusals(ticket):
     if ticket.validity == "invalid":
-        return _need(False, "无效投诉请直接解释回复", "An invalid complaint is answered with an explanation")
+        return need(False, "无效投诉请直接解释回复", "An invalid complaint is answered with an explanation")
     out = []
     if ticket.validity == "valid" and ticket.status == "classified" and not ticket.is_collective:
-        out += _need(False, "有效投诉须先联系业主约定回复时间", "Contact the owner and agree a reply time first")
-    return out + _need(ticket.handler is not None and ticket.handling_method, "请先指定投诉处理人和处理方式",
+        out += need(False, "有效投诉须先联系业主约定回复时间", "Contact the owner and agree a reply time first")
+    return out + need(ticket.handler is not None and ticket.handling_method, "请先指定投诉处理人和处理方式",
                        "Name the handler and the handling method")
 
 
 def _revisit_answer(ticket):
-    from .revisits import latest_revisit
-
     revisit = latest_revisit(complaint_ticket_id=ticket.id)
     return revisit if revisit is not None and revisit.revisited_at is not None else None
 
 
 def _close_refusals(ticket):
     if ticket.status == "replied":  # an invalid complaint explained: nothing to revisit
-        return _need(ticket.satisfaction, "请记录业主对解释的满意程度", "Record the owner's satisfaction")
+        return need(ticket.satisfaction, "请记录业主对解释的满意程度", "Record the owner's satisfaction")
     revisit = _revisit_answer(ticket)
-    return (_need(revisit is not None, "须先完成回访", "The revisit has not been made yet")
-            or _need(revisit.satisfaction in SATISFIED, "回访结果不满意,须再整改", "The owner is not satisfied yet"))
+    return (need(revisit is not None, "须先完成回访", "The revisit has not been made yet")
+            or need(revisit.satisfaction in SATISFIED, "回访结果不满意,须再整改", "The owner is not satisfied yet"))
 
 
 def _rework_refusals(ticket):
     revisit = _revisit_answer(ticket)
-    return _need(revisit is not None and revisit.satisfaction not in SATISFIED, "只有回访不满意才退回整改",
+    return need(revisit is not None and revisit.satisfaction not in SATISFIED, "只有回访不满意才退回整改",
                  "Only an unsatisfied revisit sends the work back")
 
 
@@ -172,13 +164,13 @@ def _closed(ticket, user):
 T = Transition
 COMPLAINT_FLOW = Flow(COMPLAINT_STATE, [
     T("resolve_on_spot", ("当场处理完毕", "Handled on the spot"), ("received",), "resolved_on_spot", ("front_desk",),
-      guard=lambda t: _need(t.result, "请先填写处理结果", "Record the result first"), effect=_handled,
+      guard=lambda t: need(t.result, "请先填写处理结果", "Record the result first"), effect=_handled,
       fields=("result",)),
     T("classify", ("分类定性", "Classify"), ("received",), "classified", ("cs_supervisor", "project_manager"),
       guard=_classify_refusals, effect=_classified, fields=("validity", "severity")),
     T("contact", ("已联系业主约定回复", "Owner contacted"), ("classified",), "contacted", ("cs_supervisor",),
-      guard=lambda t: (_need(t.validity == "valid", "只有有效投诉需约定回复时间", "Only a valid complaint is contacted")
-                       + _need(t.promised_reply_at, "请先填写约定回复时间", "Give the agreed reply time")),
+      guard=lambda t: (need(t.validity == "valid", "只有有效投诉需约定回复时间", "Only a valid complaint is contacted")
+                       + need(t.promised_reply_at, "请先填写约定回复时间", "Give the agreed reply time")),
       fields=("promised_reply_at",), applies=lambda t: t.validity != "invalid"),
     T("start", ("开始处理", "Start handling"), ("classified", "contacted"), "in_progress",
       ("cs_supervisor", "project_manager"), guard=_start_refusals,
@@ -187,13 +179,13 @@ COMPLAINT_FLOW = Flow(COMPLAINT_STATE, [
       ("cs_supervisor", "project_manager"), needs_comment=True, style="warning", fields=("responsible_party",)),
     T("resume", ("转呈后继续跟进", "Resume"), ("transferred",), "in_progress", ("cs_supervisor", "project_manager")),
     T("resolve", ("处理完毕", "Resolved"), ("contacted", "in_progress", "transferred"), "resolved", ("front_desk",),
-      guard=lambda t: _need(t.result, "请先填写处理结果", "Record the result first"), effect=_handled,
+      guard=lambda t: need(t.result, "请先填写处理结果", "Record the result first"), effect=_handled,
       fields=("result",)),
     T("reply", ("已回复业主", "Owner answered"), ("resolved", "resolved_on_spot"), "revisit_pending", ("front_desk",),
       guard=_reply_refusals, effect=_replied, fields=("reply_method", "written_reply")),
     T("explain", ("已解释回复(无效投诉)", "Explained (invalid)"), ("classified",), "replied", ("cs_supervisor",),
-      guard=lambda t: _need(t.validity == "invalid", "只有无效投诉直接解释回复", "Only an invalid complaint is explained")
-      + _reply_refusals(t), effect=lambda t, user: setattr(t, "replied_at", t.replied_at or utcnow()),
+      guard=lambda t: need(t.validity == "invalid", "只有无效投诉直接解释回复", "Only an invalid complaint is explained")
+      + _reply_refusals(t), effect=lambda t, user: setattr(t, "replied_at", utcnow()),
       fields=("reply_method", "written_reply", "satisfaction"), applies=lambda t: t.validity != "valid"),
     T("close", ("关闭", "Close"), ("replied", "revisit_pending"), "closed",
       ("property_assistant", "cs_supervisor"), guard=_close_refusals, effect=_closed, style="success",

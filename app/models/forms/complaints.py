@@ -1,19 +1,16 @@
 """投诉与回访: complaints, feedback and incidents (6.4, 6.5, 6.6); the complaint flow is in complaint_flow.py."""
-import calendar
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import relationship
 
 from ...extensions import db
 from ...i18n import Choices
 from .. import fields as f
-from ..base import Form, FormRecord, LineItem
+from ..base import FORMS, Form, FormRecord, LineItem
 from ..enums import CHANNEL, COMPLAINT_SEVERITY, COMPLAINT_VALIDITY, SATISFACTION
 from ..rules import Rule, date_order, equals, required_if
 from ..types import as_utc, utcnow
+from .desk_common import UNSATISFIED, Deadline, _records, add_months, earlier_ref  # noqa: F401
 from .complaint_flow import CLOSED_STATES, COMPLAINT_FLOW, COMPLAINT_STATE, DUE_KIND, running_deadline
 
 RESPONSIBLE_PARTY = Choices(management="管理处", developer="发展商", external="外部/市政", owner="业主自身")
@@ -34,7 +31,6 @@ STEP_PROGRESS = Choices(accepted="已受理", in_progress="处理中", waiting="
 SURVEY_ITEM = Choices(etiquette="礼仪礼貌", attitude="服务态度", quality="服务质量", efficiency="处理问题效率",
                       customer_service="客服", security="安保", cleaning="清洁", greening="绿化",
                       engineering="工程维修", community="社区文化", other="其他")
-UNSATISFIED = ("not_very_satisfied", "very_dissatisfied")
 
 
 def escalation(opened_at, closed, now=None):
@@ -43,37 +39,6 @@ def escalation(opened_at, closed, now=None):
         return None
     age = as_utc(now or utcnow()) - as_utc(opened_at)
     return "manager" if age > timedelta(weeks=1) else "supervisor" if age > timedelta(days=2) else "receptionist"
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A record's running time limit as its page shows it."""
-
-    what: str
-    at: datetime
-    late: bool
-    escalation: str = ""
-
-
-def _records(*pairs, key):
-    """The rows of each (model, foreign key) pair that point at `key`, oldest first."""
-    return [row for model, column in pairs
-            for row in db.session.scalars(sa.select(model).where(column == key).order_by(model.id))]
-
-
-def add_months(value, months=1):
-    """The same day (or the month's last) some months later: S2-3 counts limits in months."""
-    index = value.month - 1 + months
-    year, month = value.year + index // 12, index % 12 + 1
-    return value.replace(year=year, month=month, day=min(value.day, calendar.monthrange(year, month)[1]))
-
-
-def earlier_ref(target, label):
-    """A link to an earlier row of the same form; f.ref cannot tell SQLAlchemy which side is remote."""
-    fk, _ = f.ref(target, label)
-    rel = relationship(target, foreign_keys=[fk], remote_side=f"{target}.id", lazy="selectin",
-                       info=dict(label=label, en=None, target=target))
-    return fk, rel
 
 
 class ComplaintTicket(FormRecord, db.Model):
@@ -160,9 +125,7 @@ class ComplaintTicket(FormRecord, db.Model):
 
     def follow_ups(self):
         """What this complaint set going: its work orders, revisits and the complaints reopened from it."""
-        from .front_desk import WorkOrder
-        from .revisits import RevisitRecord
-
+        WorkOrder, RevisitRecord = FORMS["work_order"], FORMS["revisit_record"]  # forms that build on this one
         return _records((WorkOrder, WorkOrder.source_complaint_id), (RevisitRecord, RevisitRecord.complaint_ticket_id),
                         (ComplaintTicket, ComplaintTicket.parent_ticket_id), (IncidentTracking,
                                                                               IncidentTracking.complaint_ticket_id),
@@ -171,8 +134,6 @@ class ComplaintTicket(FormRecord, db.Model):
     def before_save(self):
         """Derive the collective mark and the running deadline from what is stored."""
         self.is_collective = (self.households_count or 0) >= 5
-        if self.source_call is not None and self.source_call.routing != "complaint":
-            self.source_call.routing = "complaint"
         self.due_kind, self.due_at = running_deadline(self)
 
 

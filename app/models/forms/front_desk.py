@@ -12,7 +12,7 @@ from ..base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..enums import ID_TYPE, SATISFACTION, SHIFT
 from ..rules import Rule, date_order, equals, id_document, required_if
 from ..types import as_utc, utcnow
-from .complaints import ESCALATION, Deadline, escalation
+from .complaints import ESCALATION, ComplaintTicket, Deadline, FeedbackRecord, _records, escalation
 from .work_flow import OPEN_WORK, OWNER_SOURCES, WORK_ORDER_FLOW, WORK_ORDER_STATES
 
 CONTACT_MODE = Choices(call="来电", visit="来访", email="电子信箱/邮件", letter="信函", web="网站")
@@ -153,11 +153,6 @@ class WorkOrder(FormRecord, db.Model):
             return None
         return Deadline(text("完成", "Completion"), self.due_at, self.is_overdue, ESCALATION.label(self.escalation_level))
 
-    def before_save(self):
-        """Mark the call it came from as dispatched."""
-        if self.source_call is not None and self.source_call.routing != "work_order":
-            self.source_call.routing = "work_order"
-
 
 WorkOrder.is_overdue.info.update(label="超时", en="Overdue")
 
@@ -263,16 +258,8 @@ class CallVisitLog(FormRecord, db.Model):
 
     def follow_ups(self):
         """The complaint, work orders and feedback this call or visit became."""
-        from .complaints import ComplaintTicket, FeedbackRecord, _records
-
         return _records((ComplaintTicket, ComplaintTicket.source_call_id), (WorkOrder, WorkOrder.source_call_id),
                         (FeedbackRecord, FeedbackRecord.source_call_id), key=self.id)
-
-    def after_saved(self, user, created):
-        """Every call or visit is a line of the duty ledger (6.1) without being typed twice (S2-5 4.1.8)."""
-        if created:
-            db.session.add(ledger_line_for(self))
-            db.session.commit()
 
 
 # what a call or visit is on the duty ledger

@@ -9,6 +9,7 @@ from ..base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..enums import CHECK_RESULT, NORMAL_ABNORMAL
 from ..lookups import Building, Unit
 from ..rules import Rule, date_order, equals, required_if
+from .tracking_flows import DEFECT_FLOW, DEFECT_STATES, WARRANTY_FLOW, WARRANTY_STATES
 
 PASS_FAIL = Choices({"pass": "合格"}, fail="不合格")
 TAKEOVER_ROUND = Choices(initial="初验", recheck="复验")
@@ -26,13 +27,11 @@ WARRANTY_SOURCE = Choices(takeover="接管验收遗留", owner_handover="业主�
 WARRANTY_DEFECT = Choices(leak="渗漏", crack="开裂", hollow="空鼓", door_window="门窗", plumbing_electric="水电",
                           equipment="设备", facade="外墙", other="其他")
 # Not in §4: the follow-up's life as §4.9 tells it ("chased until fixed and verified").
-WARRANTY_STATES = Choices(open="跟进中", fixed="已修复待验证", closed="已验证关闭")
 HOUSING_SOURCE = Choices(building_takeover="楼宇接管验收情况检查表(6.8)", unit_takeover="单元接管验收记录表(6.14)",
                          condition_check="楼宇情况验收检查表(6.36)")
 HOUSING_DEFECT = Choices(leak="渗漏", crack="开裂", hollow="空鼓", door_window="门窗", plumbing_electric="水电",
                          facade="外墙", common_finish="公共部位装修", other="其他")
 HOUSING_SEVERITY = Choices(general="一般", severe="严重(影响使用/安全)")
-DEFECT_STATES = Choices(open="未整改", in_progress="整改中", rectified="已整改", to_warranty="转保修跟进")
 _SYSTEMS = dict(power="供配电", plumbing="给排水", lift="电梯", low_voltage="弱电安防(门禁/道闸/监控)",
                 hvac="空调通风", gas="燃气", lighting="照明", roads="道路/围墙", greening="园林绿化", play="游乐设施")
 FACILITY_SYSTEM = Choices(**_SYSTEMS, other="其他")
@@ -207,6 +206,7 @@ class WarrantyFollowup(FormRecord, db.Model):
     fixed_at = f.when("修复时间")
     verified_by_id, verified_by = f.ref("StaffMember", "验证人")
     owner_confirmed = f.flag("业主确认")
+    __flow__ = WARRANTY_FLOW
     status = f.status(WARRANTY_STATES, default="open")
     __rules__ = (
         required_if("location", lambda d: not d.get("unit"), "请填写房号或部位", "Give a unit or a location"),
@@ -242,6 +242,7 @@ class HousingTakeoverDefect(FormRecord, db.Model):
     rectify_deadline = f.day("整改期限", required=True)
     rectified_on = f.day("整改完成日期")
     verified_by_id, verified_by = f.ref("StaffMember", "复验人")
+    __flow__ = DEFECT_FLOW
     status = f.status(DEFECT_STATES, default="open")
     warranty_followup_id, warranty_followup = f.ref("WarrantyFollowup", "保修跟进")
     __rules__ = DEFECT_RULES
@@ -307,6 +308,7 @@ class EquipmentTakeoverDefect(FormRecord, db.Model):
     rectify_deadline = f.day("整改期限", required=True)
     rectified_on = f.day("整改完成日期")
     verified_by_id, verified_by = f.ref("StaffMember", "复验人")
+    __flow__ = DEFECT_FLOW
     status = f.status(DEFECT_STATES, default="open")
     warranty_followup_id, warranty_followup = f.ref("WarrantyFollowup", "保修跟进")
     __rules__ = DEFECT_RULES

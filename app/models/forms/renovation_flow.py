@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from ...extensions import db
 from ...i18n import Choices, text
-from ...workflow import Flow, Transition
+from ...workflow import Flow, Transition, need
 from ..base import FORMS, LOCAL_TZ, AuditLog
 from ..lookups import UnitOwner
 from ..types import local_today, utcnow
@@ -33,8 +33,6 @@ WET_AREAS = (("wet_bathroom", "area_bathroom", "卫生间", "bathroom"), ("wet_k
 MAX_EXTENSION_DAYS = 30  # cfg: catalogue 6.20 domain default
 
 
-def _need(ok, zh, en):
-    return [] if ok else [text(zh, en)]
 
 
 def _choice(row, name):
@@ -99,7 +97,7 @@ def _notices_due(record):
 def missing_documents(record):
     """What the documents checklist still lacks (R-RN1–R-RN4, R-RN10)."""
     have = {d.doc_type for d in record.documents if d.provided}
-    out = _need(record.applicant_type != "owner" or have & set(OWNERSHIP_PROOFS),
+    out = need(record.applicant_type != "owner" or have & set(OWNERSHIP_PROOFS),
                 "产权人须提交一种产权证明(购房合同、购房付款凭证、身份证、产权证或其他产权凭证)",
                 "The owner must hand in a proof of ownership")
     wanted = ["lease", "owner_mandate", "owner_consent"] if record.applicant_type == "occupant" else []
@@ -112,47 +110,48 @@ def missing_documents(record):
 
 def _submittable(r):
     """R1: a complete checklist, a delivered unit applied for by its owner, no other renovation open there."""
-    from .renovation import RenovationApplication  # the model module imports this one
+    RenovationApplication = type(r)  # the model module declares this flow, so it is named by its record
     owner = db.session.scalar(sa.select(UnitOwner.id).filter_by(unit_id=r.unit_id, owner_id=r.owner_id)
                               .where(UnitOwner.end_on.is_(None)).limit(1))
     other = db.session.scalar(sa.select(RenovationApplication.serial_no).where(
         RenovationApplication.unit_id == r.unit_id, RenovationApplication.id != r.id,
         RenovationApplication.status.in_(OPEN)).limit(1))
     return (missing_documents(r)
-            + _need(r.unit.occupancy_status != "undelivered", "房屋尚未交付,不能申报装修", "The unit is not delivered")
-            + _need(owner, "所填产权人不是该房屋的业主", "The owner given does not own the unit")
-            + _need(other is None, f"该房屋已有进行中的装修申请{other}", f"Renovation {other} is still open"))
+            + need(r.unit.occupancy_status != "undelivered", "房屋尚未交付,不能申报装修", "The unit is not delivered")
+            + need(owner, "所填产权人不是该房屋的业主", "The owner given does not own the unit")
+            + need(other is None, f"该房屋已有进行中的装修申请{other}", f"Renovation {other} is still open"))
 
 
 def _approvable(r):
     """R5 (R-RN6, R-RN7): drawings signed, engineering heard, 6.18 covering every sensitive item, 6.19 signed."""
-    from .renovation import RenovationApplication
+    RenovationApplication = type(r)
     guarantees = related(r, "renovation_guarantee")
     signers = {g.signer_role for g in guarantees}
-    out = _need(r.drawings_signed_at, "设计图纸须经装修人和施工负责人签字确认", "The drawings must be signed")
-    out += _need(r.engineering_opinion, "须有工程部意见", "Engineering's opinion is required")
-    out += _need("renovator" in signers, "装修人须签署装修保证书(6.18)", "The renovator must sign the guarantee")
+    out = need(r.drawings_signed_at, "设计图纸须经装修人和施工负责人签字确认", "The drawings must be signed")
+    out += need(r.engineering_opinion, "须有工程部意见", "Engineering's opinion is required")
+    out += need("renovator" in signers, "装修人须签署装修保证书(6.18)", "The renovator must sign the guarantee")
     if r.construction_mode == "contractor":
-        out += _need("contractor" in signers, "装修企业须签署装修保证书(6.18)", "The company must sign the guarantee")
+        out += need("contractor" in signers, "装修企业须签署装修保证书(6.18)", "The company must sign the guarantee")
     for flag in SENSITIVE:
         if getattr(r, flag) and not any(getattr(g, flag) for g in guarantees):
             label = RenovationApplication.__table__.columns[flag].info["label"]
             out.append(text(f"「{label}」须在装修保证书中书面承诺", f"{flag}: a written undertaking is required"))
-    return out + _need(related(r, "renovation_safety_undertaking"), "须签署装修工程、防水、防火安全承诺书(6.19)",
+    return out + need(related(r, "renovation_safety_undertaking"), "须签署装修工程、防水、防火安全承诺书(6.19)",
                        "The safety undertaking (6.19) must be signed")
 
 
 def _startable(r):
     """R7 (R-RN8, R-RN11): a permit issued against the recorded payment, a pass per worker on their own ID."""
-    from .renovation import RenovationApplication, RenovationWorkerPass, WorkerPassLine
+    RenovationApplication, RenovationWorkerPass = type(r), FORMS["renovation_worker_pass"]
+    WorkerPassLine = RenovationWorkerPass.workers.property.mapper.class_
     permit = next((p for p in permits(r) if p.permit_type == "initial"), None)
     payment = _logs(r, "pay")
-    out = _need(permit, "须先发放装修施工许可证(6.20)", "Issue the works permit (6.20) first")
+    out = need(permit, "须先发放装修施工许可证(6.20)", "Issue the works permit (6.20) first")
     if permit is not None and not (payment and permit.fee_receipt_no in payment[-1].comment):
         out.append(text(f"许可证的缴费收据号{permit.fee_receipt_no}与缴费登记不符",
                         f"Receipt {permit.fee_receipt_no} on the permit is not the one recorded"))
     lines = [line for line in pass_lines(r) if line.returned_at is None]
-    out += _need(lines, "须为施工人员办理装修工作证(6.22)", "Issue the workers' passes (6.22)")
+    out += need(lines, "须为施工人员办理装修工作证(6.22)", "Issue the workers' passes (6.22)")
     ids = [line.id_number for line in lines]
     twice = {n for n in ids if ids.count(n) > 1} | set(db.session.scalars(
         sa.select(WorkerPassLine.id_number).join(WorkerPassLine.parent)
@@ -190,15 +189,15 @@ def _extension(r):
     if len(extensions) <= len(_logs(r, "extend", "extend_suspended")):
         return [text("须先办理延期施工许可证(6.20,类型延期施工,链接原许可证)", "Issue an extension permit (6.20) first")]
     new, old = extensions[-1], extensions[-1].previous_permit
-    out = _need(old is not None and old.revoked_at is None, "延期许可证须链接在用的原许可证",
+    out = need(old is not None and old.revoked_at is None, "延期许可证须链接在用的原许可证",
                 "The extension must follow the permit in force")
     if old is not None:
-        out += _need(_local(new.issued_at).date() <= old.valid_to, "延期须在原许可证到期前办理",
+        out += need(_local(new.issued_at).date() <= old.valid_to, "延期须在原许可证到期前办理",
                      "An extension is issued before the permit runs out")
-    out += _need((new.valid_to - new.valid_from).days < MAX_EXTENSION_DAYS, f"每次延期不超过{MAX_EXTENSION_DAYS}天",
+    out += need((new.valid_to - new.valid_from).days < MAX_EXTENSION_DAYS, f"每次延期不超过{MAX_EXTENSION_DAYS}天",
                  f"An extension lasts at most {MAX_EXTENSION_DAYS} days")
-    out += _need(new.extension_fee is not None, "须缴纳延期费", "The extension fee must be paid")
-    return out + _need(not [n for n in open_notices(r) if n.deadline < utcnow()], "有逾期未整改的整改通知,不能延期",
+    out += need(new.extension_fee is not None, "须缴纳延期费", "The extension fee must be paid")
+    return out + need(not [n for n in open_notices(r) if n.deadline < utcnow()], "有逾期未整改的整改通知,不能延期",
                        "A notice is overdue")
 
 
@@ -218,7 +217,7 @@ def _resumable(r):
     notice, permit = request.rectification_notice, (permits(r) or [None])[-1]
     out = []
     if request.suspension_reason == "ordered":
-        out += _need(notice is not None and notice.recheck_result == "done", "责令停工的整改通知单须复查为已整改",
+        out += need(notice is not None and notice.recheck_result == "done", "责令停工的整改通知单须复查为已整改",
                      "The stop order's notice must be rechecked as rectified")
     if request.new_planned_end and permit is not None and request.new_planned_end > permit.valid_to:
         out.append(text(f"新完工日期超出许可证有效期({permit.valid_to}),须先办理延期",
@@ -229,23 +228,23 @@ def _resumable(r):
 def _completion_requestable(r):
     """R11: a 6.28 request on file, no open notice, a passed ponding test (6.27) for every wet area."""
     check = _last(r, "renovation_completion_inspection")
-    out = _need(check is not None and check.result is None, "须先登记竣工检查申请(6.28)",
+    out = need(check is not None and check.result is None, "须先登记竣工检查申请(6.28)",
                 "Register the completion inspection request (6.28) first") + _notices_due(r)
     passed = [t for t in related(r, "waterproof_test") if t.result == "pass"]
     undertakings = related(r, "renovation_safety_undertaking")
     for wet, area, zh, en in WET_AREAS:
         if any(getattr(u, wet) for u in undertakings) and not any(getattr(t, area) for t in passed):
             out.append(text(f"{zh}须有合格的闭水试验(6.27)", f"The {en} needs a passed ponding test (6.27)"))
-    return out + _need(passed or not r.involves_waterproofing, "涉及防水施工须有合格的闭水试验(6.27)",
+    return out + need(passed or not r.involves_waterproofing, "涉及防水施工须有合格的闭水试验(6.27)",
                        "Waterproofing works need a passed ponding test (6.27)")
 
 
 def _failed(r):
     """R12: the check failed, and a notice (6.25) says what to put right."""
     check = _last(r, "renovation_completion_inspection")
-    return (_need(check is not None and check.result == "failed", "竣工检查(6.28)结论须为不合格",
+    return (need(check is not None and check.result == "failed", "竣工检查(6.28)结论须为不合格",
                   "The completion check (6.28) must have failed")
-            + _need(open_notices(r), "须发出整改通知单(6.25)", "Issue a rectification notice (6.25)"))
+            + need(open_notices(r), "须发出整改通知单(6.25)", "Issue a rectification notice (6.25)"))
 
 
 def _passed(r):
@@ -253,10 +252,10 @@ def _passed(r):
     check = _last(r, "renovation_completion_inspection")
     if check is None or check.result != "passed":
         return [text("竣工检查(6.28)结论须为合格", "The completion check (6.28) must have passed")]
-    return (_need(check.items, "竣工检查须逐项记录结果", "Record each item of the check")
+    return (need(check.items, "竣工检查须逐项记录结果", "Record each item of the check")
             + [text(f"检查项目「{_choice(i, 'item')}」不合格", f"{i.item} failed") for i in check.items
                if i.result != "pass"]
-            + _need(check.approved_by, "竣工检查须有批准人", "The check needs an approver"))
+            + need(check.approved_by, "竣工检查须有批准人", "The check needs an approver"))
 
 
 def _refundable(r):
@@ -266,7 +265,7 @@ def _refundable(r):
     if due is None:
         out = [text("须有合格的竣工检查(6.28)", "A passed completion check (6.28) is required")]
     else:
-        out = _need(local_today() >= due, f"观察期至{due},期满方可退保证金",
+        out = need(local_today() >= due, f"观察期至{due},期满方可退保证金",
                     f"The observation period runs to {due}")
     out += [text(f"{line.worker_name}的工作证未交回", f"{line.worker_name}'s pass is not back")
             for line in pass_lines(r) if line.returned_at is None]
@@ -280,7 +279,7 @@ def _refundable(r):
 def _closable(r):
     """R15: what is deducted cannot exceed the deposit (the rest is claimed separately)."""
     held, taken = deposit(r), deductions(r)
-    return _need(held > 0 and taken <= held, f"扣款{taken}元超过保证金{held}元,差额须另行追收",
+    return need(held > 0 and taken <= held, f"扣款{taken}元超过保证金{held}元,差额须另行追收",
                  f"Deductions {taken} exceed the deposit {held}")
 
 
@@ -321,7 +320,7 @@ RENOVATION_FLOW = Flow(RENOVATION_STATE, [
     _step("approve", ("批准装修", "Approve"), "under_review", "approved", ("cs_manager",), guard=_approvable,
           effect=_decided("approved"), decision=True),
     _step("pay", ("登记缴费(填收据号)", "Record the payment (receipt no.)"), "approved", "paid", ("cashier",),
-          guard=lambda r: _need(deposit(r) > 0, "装修保证书(6.18)须载明保证金", "The guarantee (6.18) states no deposit"),
+          guard=lambda r: need(deposit(r) > 0, "装修保证书(6.18)须载明保证金", "The guarantee (6.18) states no deposit"),
           needs_comment=True),
     _step("start_works", ("发证开工", "Issue the permit, start works"), "paid", "in_progress",
           ("front_desk", "cs_supervisor"), guard=_startable, effect=_works_started),

@@ -13,11 +13,10 @@ from .. import fields as f
 from ..base import Form, FormRecord, LineItem
 from ..rules import Rule, date_order, equals, required_if
 from ..types import local_today
+from .tracking_flows import ARREARS_FLOW, ARREARS_STATES
 
 PERIOD_TYPE = Choices(day="日", week="周", month="月")
 SUMMARY_PERIOD = Choices(week="周", month="月")
-ARREARS_STATES = Choices(generated="未催缴", notified="已通知", assigned="已派专人催缴", promised="承诺缴费",
-                         paid="已缴清", legal="法律程序")
 DUNNING_METHOD = Choices(phone="电话", written="书面通知", visit="上门", lawyer_letter="律师函", lawsuit="诉讼")
 
 
@@ -36,23 +35,8 @@ class Computed:
     def period(self):
         return self.period_start, self.period_end
 
-    def rescoped(self):
-        """New, or its period, estate or building changed in this flush: only then are figures recomputed."""
-        state = sa.inspect(self)
-        return state.key is None or any(state.attrs[name].history.has_changes() for name in self.__inputs__)
-
-    def before_save(self):
+    def take(self, figures):
         """Copy the report's figures into the read-only columns (a snapshot: later changes do not alter them)."""
-        if not self.rescoped():
-            return
-        from ..lookups import Project
-        from ...reports import compute
-
-        project = self.project or (db.session.get(Project, self.project_id) if self.project_id else None)
-        start, end = self.period()
-        if project is None or start is None or end is None or start > end:
-            return  # the view's rules refuse such a record; nothing to compute from
-        figures = compute(f.snake(type(self).__name__), project, start, end, getattr(self, "building", None))
         for key, value in figures.values.items():
             setattr(self, key, _stored(type(self), key, value))
         self.copy_lines(figures.lines)
@@ -147,21 +131,10 @@ class ComplaintSummary(Computed, FormRecord, db.Model):
         if not self.items:
             self.items = [ComplaintSummaryLine(category_id=line["category_id"], sort=i)
                           for i, line in enumerate(lines, 1)]
-        self._count_lines(self.items, lines)
-
-    def before_save(self):
-        """Figures when re-scoped; otherwise only a line added or moved to another category is counted."""
-        if self.rescoped():
-            return super().before_save()
-        fresh = [line for line in self.items if line.category_changed()]
-        if fresh and self.period_start and self.period_end and self.period_start <= self.period_end:
-            from ...reports.complaints import category_lines
-
-            project_id = self.project_id or self.project.id
-            self._count_lines(fresh, category_lines(project_id, self.period_start, self.period_end))
+        self.count_lines(self.items, lines)
 
     @staticmethod
-    def _count_lines(items, lines):
+    def count_lines(items, lines):
         by_category = {line["category_id"]: line for line in lines}
         for item in items:
             got = by_category.get(item.category_id or getattr(item.category, "id", None), {})
@@ -179,11 +152,6 @@ class ComplaintSummaryLine(LineItem, db.Model):
     timely_count = f.count("及时处理", readonly=True)
     satisfied_count = f.count("满意", readonly=True)
 
-    def category_changed(self):
-        """New, or moved to another category: its counts are then (re)computed."""
-        state = sa.inspect(self)
-        return state.key is None or any(state.attrs[n].history.has_changes() for n in ("category_id", "category"))
-
 
 class ArrearsRecord(FormRecord, db.Model):
     """6.12 欠费情况明细表: a unit's overdue charges of one fee item and how they are chased."""
@@ -191,6 +159,7 @@ class ArrearsRecord(FormRecord, db.Model):
     __form__ = Form("6.12", "欠费情况明细表", "Arrears detail list", "reports", "report")
     __list__ = ("serial_no", "unit", "owner", "fee_item", "amount_due", "months_overdue", "pay_deadline", "status")
     __search__ = ("serial_no",)
+    __flow__ = ARREARS_FLOW
     status = f.status(ARREARS_STATES, default="generated")
     as_of_date = f.day("统计日期", required=True)
     unit_id, unit = f.ref("Unit", "房号", required=True)

@@ -16,7 +16,7 @@ from ..enums import SATISFACTION
 from ..lookups import UnitOwner
 from ..rules import date_order, equals, required_if
 from ..types import as_utc, utcnow
-from .complaints import UNSATISFIED, Deadline, add_months, earlier_ref
+from .desk_common import UNSATISFIED, Deadline, add_months, earlier_ref
 
 REVISIT_TYPE = Choices(complaint="投诉", minor_repair="零星维修", repair_project="维修工程",
                        special_mid="特约服务(中期)", special_end="特约服务(结束)", activity="文体活动",
@@ -114,22 +114,6 @@ class RevisitRecord(FormRecord, db.Model):
         if self.service_done_at is not None:
             self.due_by = revisit_due(self.revisit_type, self.service_done_at)
         self.needs_rework = self.satisfaction in UNSATISFIED
-
-    def after_saved(self, user, created):
-        """Once the owner has answered, close the work or send it back (S2-3 五.2: until the owner is satisfied)."""
-        if self.revisited_at is None or self.satisfaction is None:
-            return
-        from .complaint_flow import settle_complaint
-        from .work_flow import settle_work_order
-
-        if self.complaint_ticket is not None:
-            settle_complaint(self.complaint_ticket, self, user)
-        elif self.work_order is not None:
-            settle_work_order(self.work_order, self, user)
-        elif self.needs_rework and not self.followed_up:
-            schedule_revisit(self.revisit_type, self.unit, utcnow(), previous=self,
-                             survey_response=self.survey_response, community_activity=self.community_activity)
-            db.session.commit()
 
     @property
     def followed_up(self):

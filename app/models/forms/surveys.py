@@ -2,20 +2,18 @@
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from wtforms.validators import ValidationError
 
 from ...extensions import db
-from ...i18n import Choices, text
+from ...i18n import Choices
 from ...rates import counted, rate
 from .. import fields as f
 from ..base import Audited, Form, FormRecord, LineItem
 from ..enums import SATISFACTION
 from ..lookups import Building, Unit
 from ..rules import Rule, date_order, required_if
-from ..types import utcnow
 from .complaint_flow import SATISFIED  # S2-6 4.4.4: 满意问卷数量(包括非常满意和满意)
 from .complaints import SURVEY_ITEM, UNSATISFIED, _records
-from .revisits import RevisitRecord, latest_revisit, schedule_revisit
+from .revisits import RevisitRecord
 
 # S2-6 4.1(2): issue to 90 % of the moved-in households, get 80 % of those back, 90 % satisfied overall and per item
 ISSUE_PCT, RETURN_PCT, TARGET_RATE = 90, 80, 90
@@ -212,18 +210,6 @@ class SatisfactionSurveyResponse(FormRecord, db.Model):
         """S2-6 4.7: dissatisfied households are revisited; one questionnaire per unit and campaign."""
         self.needs_revisit = (self.overall_rating in UNSATISFIED
                               or any(line.rating == "very_dissatisfied" for line in self.items))
-        # the form checks this first; here it also holds for imports and scripts
-        if _unit_taken(self.survey, self.unit, self):
-            raise ValidationError(text(*UNIT_TAKEN))
-
-    def after_saved(self, user, created):
-        """S2-6 4.7–4.8: an unhappy household or a key customer gets one survey revisit (6.43)."""
-        if not (self.needs_revisit or self.is_key_customer) or latest_revisit(survey_response_id=self.id):
-            return
-        # counted from the save, not from returned_at: questionnaires typed in at the end of a campaign are not
-        # late on arrival, and S2-6 4.7 revisits after the survey anyway
-        schedule_revisit("survey", self.unit, utcnow(), survey_response=self)
-        db.session.commit()
 
     def follow_ups(self):
         """The revisits this questionnaire set going, shown on its page."""

@@ -9,8 +9,9 @@ from flask import current_app
 from ...config import Defaults
 from ...extensions import db
 from ...i18n import Choices, text
-from ...workflow import Flow, Transition
+from ...workflow import Flow, Transition, need
 from ..types import utcnow
+from .revisits import RevisitRecord, schedule_revisit
 
 WORK_ORDER_STATES = Choices(created="已登记", dispatched="已派工", in_progress="处理中", completed="已完成",
                             confirmed="业主已确认", closed="已结单", cancelled="已取消")
@@ -26,8 +27,6 @@ def default_due(task_type, start=None):
     return (start or utcnow()) + timedelta(hours=hours.get(task_type, 24))
 
 
-def _need(ok, zh, en):
-    return [] if ok else [text(zh, en)]
 
 
 def _owner_asked(order):
@@ -43,23 +42,21 @@ def _completed(order, user):
 
 
 def _complete_refusals(order):
-    out = _need(order.result, "请先填写完成情况", "Describe the work done")
+    out = need(order.result, "请先填写完成情况", "Describe the work done")
     if order.task_type == "paid_service":  # 办理即收费 (S2-1 4.6.1.1)
-        out += _need(order.charge_amount is not None and order.receipt_no, "有偿服务须收费并填写收据号",
+        out += need(order.charge_amount is not None and order.receipt_no, "有偿服务须收费并填写收据号",
                      "A paid service is charged, with its receipt number")
     return out
 
 
 def _close_refusals(order):
     if _owner_asked(order) and order.status != "confirmed":
-        return _need(False, "须先告知业主结果并记录满意程度", "Tell the owner and record their satisfaction first")
+        return need(False, "须先告知业主结果并记录满意程度", "Tell the owner and record their satisfaction first")
     return []
 
 
 def _closed(order, user):
     """The slip is back (R-W3); an owner's repair or paid service is revisited (S2-3, W7)."""
-    from .revisits import RevisitRecord, schedule_revisit
-
     order.slip_returned_at = order.slip_returned_at or utcnow()
     if not _owner_asked(order):
         return
@@ -71,13 +68,13 @@ def _closed(order, user):
 T = Transition
 WORK_ORDER_FLOW = Flow(WORK_ORDER_STATES, [
     T("dispatch", ("派工(接收人已签收)", "Dispatch"), ("created",), "dispatched", ("front_desk",),
-      guard=lambda o: _need(o.received_by is not None, "请先填写接收人签收", "The receiver signs for the slip first"),
+      guard=lambda o: need(o.received_by is not None, "请先填写接收人签收", "The receiver signs for the slip first"),
       effect=_dispatched, fields=("received_by", "assignee")),
     T("start", ("开始处理", "Start"), ("dispatched",), "in_progress", ("engineering", "front_desk")),
     T("complete", ("完成", "Complete"), ("dispatched", "in_progress"), "completed", ("engineering", "front_desk"),
       guard=_complete_refusals, effect=_completed, fields=("result", "charge_amount", "receipt_no")),
     T("confirm", ("业主确认", "Owner confirmed"), ("completed",), "confirmed", ("front_desk",),
-      guard=lambda o: _need(o.satisfaction, "请记录业主满意程度", "Record the owner's satisfaction"),
+      guard=lambda o: need(o.satisfaction, "请记录业主满意程度", "Record the owner's satisfaction"),
       fields=("satisfaction",)),
     T("close", ("派工单回收,结单", "Slip returned, close"), ("completed", "confirmed"), "closed", ("front_desk",),
       guard=_close_refusals, effect=_closed, style="success"),
@@ -98,4 +95,3 @@ def settle_work_order(order, revisit, user):
         description=text("回访不满意,返工:", "Rework after the revisit: ") + (revisit.shortcomings or order.description))
     revisit.rework_work_order = rework
     db.session.add(rework)
-    db.session.commit()

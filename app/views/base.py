@@ -237,7 +237,7 @@ class DeclaredModelView(Secured, ModelView):
             target = rel.mapper.class_
             if getattr(target, "__ajax__", False):
                 refs[name] = ActiveLoader(name, db.session, target, fields=list(target.__search__),
-                                          page_size=10, placeholder=text("输入以搜索…", "Type to search…"))
+                                          page_size=10, placeholder=L("输入以搜索…", "Type to search…"))
         return refs
 
     @staticmethod

@@ -56,7 +56,9 @@ def step_inputs(record, names):
             options = info["choices"].pairs()
         elif info.get("kind") == "ref" or name in sa.inspect(model).relationships:
             target = sa.inspect(model).relationships[name].mapper.class_
-            query = sa.select(target).where(target.is_active.is_(True))
+            query = sa.select(target)
+            if hasattr(target, "is_active"):  # a lookup offers its active rows; another form all of its records
+                query = query.where(target.is_active.is_(True))
             if hasattr(target, "project_id") and getattr(record, "project_id", None):
                 query = query.where(target.project_id == record.project_id)  # the estate's people, not the company's
             options = [(row.id, str(row)) for row in db.session.scalars(query.order_by(target.id))]

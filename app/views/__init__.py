@@ -27,9 +27,9 @@ SPECIAL_VIEWS = {"key_loan": KeyLoanView}
 
 # the top menu's short names, so a 1366 px screen holds the whole menu on one row; pages keep the full names
 MENU_GROUPS = {
-    "front_desk": ("前台", "Front desk"), "owners": ("业主", "Owners"), "complaints": ("投诉回访", "Complaints"),
-    "handover": ("接管验收", "Takeover"), "renovation": ("装修", "Renovation"), "keys": ("钥匙", "Keys"),
-    "inspections": ("巡查", "Patrols"), "cleaning_greening": ("外判", "Outsourced"), "services": ("便民", "Services"),
+    "front_desk": ("前台", "Desk"), "owners": ("业主", "Owners"), "complaints": ("投诉回访", "Complaints"),
+    "handover": ("接管验收", "Takeover"), "renovation": ("装修", "Fit-out"), "keys": ("钥匙", "Keys"),
+    "inspections": ("巡查", "Patrols"), "cleaning_greening": ("外判", "Vendors"), "services": ("便民", "Services"),
     "reports": ("报表", "Reports"),
 }
 

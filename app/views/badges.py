@@ -1,5 +1,6 @@
 """States and alarms in words and colour: a flow's state as a badge coloured by where it stands, a lateness flag
 as its own word in red (曾超时, not a ✓)."""
+import sqlalchemy as sa
 from markupsafe import Markup, escape
 
 from ..i18n import L
@@ -43,7 +44,8 @@ def word_formatters(model, labels, field_info, flow):
     out = {}
     if flow is not None and flow.field in model.__table__.columns:
         out[flow.field] = state_badge(flow)
-    for name in model.__table__.columns.keys():
-        if field_info(model, name).get("alarm"):
-            out[name] = alarm_flag(model, name, labels.get(name, L(name)))
+    for name in sa.inspect(model).all_orm_descriptors.keys():
+        alarm = field_info(model, name).get("alarm") if not name.startswith("_") else None
+        if alarm:
+            out[name] = alarm_flag(model, name, L(*alarm) if isinstance(alarm, tuple) else labels.get(name, L(name)))
     return out

@@ -137,7 +137,7 @@ class ComplaintTicket(FormRecord, db.Model):
         self.due_kind, self.due_at = running_deadline(self)
 
 
-ComplaintTicket.is_late.info.update(label="超时", en="Late")
+ComplaintTicket.is_late.info.update(label="超时", en="Late", alarm=("已超时", "Late"))
 
 
 class FeedbackRecord(FormRecord, db.Model):

@@ -11,6 +11,7 @@ from app.demo.generator import build, fake_record
 from app.extensions import db
 from app.models import FORMS
 from app.privacy import masked
+from app.views.entry import later_fields
 from tests.formdata import editable, encode, errors_in, payload, stored_matches
 
 FORM_NAMES = sorted(FORMS, key=lambda name: FORMS[name].__form__.sort_key)
@@ -55,6 +56,8 @@ def test_create_edit_export(app, client_for, rnd, name, role):
     with app.app_context():
         before = count(model)
         values, lines = make_payload(model, rnd)
+        for name_filled_later in later_fields(model) & set(values):  # not on the create form: a later step fills it
+            del values[name_filled_later]
         response = client.post(f"/admin/{name}/new/", data=payload(model, values, lines))
         assert response.status_code == 302, errors_in(response.text)
         assert count(model) == before + 1
@@ -68,7 +71,7 @@ def test_create_edit_export(app, client_for, rnd, name, role):
 
         details = client.get(f"/admin/{name}/details/?id={record_id}").text
         assert serial in details
-        for field in editable(model):
+        for field in set(editable(model)) & set(values):
             if isinstance(values[field], str) and not model.__table__.columns[field].info.get("choices"):
                 shown = masked(model, field, values[field])  # ID numbers and phones are masked (test_privacy.py)
                 assert encode(shown) in details.replace("&#34;", '"').replace("&#39;", "'")

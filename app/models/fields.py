@@ -8,7 +8,8 @@ A form model is then a short list of lines such as::
 
 `info` carries what the generic view, the demo generator and the tests read:
 label, en, kind, validators, choices, demo, and readonly (computed or set by a flow, so
-shown but never taken from a form).
+shown but never taken from a form); later (filled after the record is made, by editing it or a flow
+step: not on the create form) and preset ("now" or "me": what a new record's form starts with).
 """
 import sqlalchemy as sa
 from sqlalchemy.orm import relationship
@@ -174,7 +175,8 @@ def ref(target, label, *, required=False, ondelete=None, index=True, en=None, **
                    nullable=not required, index=index,
                    info=dict(info, label=label, en=en, kind="ref", target=target, validators=[]))
     rel = relationship(target, foreign_keys=[fk], lazy="selectin",
-                       info=dict(label=label, en=en, target=target, readonly=info.get("readonly", False)))
+                       info=dict(label=label, en=en, target=target, readonly=info.get("readonly", False),
+                                 later=info.get("later", False), preset=info.get("preset")))
     return fk, rel
 
 

@@ -1,5 +1,6 @@
 """Register every page: the login, the home page, the 60 forms by menu group, lookups and users."""
-from flask import render_template
+from pathlib import Path
+
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
@@ -13,8 +14,9 @@ from .base import DeclaredModelView, LookupView, local_time
 from .forms import FormView
 from .home import HomeView
 from .due import DueView
-from .guard import init_guard
+from .errors import register_error_pages
 from .finder import FinderView
+from .guard import init_guard
 from .imports import register_imports
 from .inbox import InboxView
 from .keys import KeyLoanView
@@ -32,6 +34,20 @@ from .privacy import PiiAccessLogView
 SPECIAL_VIEWS = {"key_loan": KeyLoanView}
 
 
+# the top menu's short names, so a 1366 px screen holds the whole menu on one row; pages keep the full names
+MENU_GROUPS = {
+    "front_desk": ("前台", "Desk"), "owners": ("业主", "Owners"), "complaints": ("投诉回访", "Complaints"),
+    "handover": ("接管验收", "Takeover"), "renovation": ("装修", "Fit-out"), "keys": ("钥匙", "Keys"),
+    "inspections": ("巡查", "Patrols"), "cleaning_greening": ("外判", "Vendors"), "services": ("便民", "Services"),
+    "reports": ("报表", "Reports"),
+}
+
+
+def menu_group(code):
+    """The menu category of a group of forms (GROUPS holds their full names)."""
+    return L(*MENU_GROUPS.get(code, GROUPS[code]))
+
+
 def form_view_class(model):
     return SPECIAL_VIEWS.get(snake(model.__name__), FormView)
 
@@ -45,19 +61,20 @@ def init_views(app):
     app.jinja_env.filters["localtime"] = local_time
     app.jinja_env.globals["desk_menu_entries"] = desk_menu
     admin = Admin(app, name=L("物业客服后台", "Service desk"), theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/desk_base.html"),
+                  translations_path=str(Path(app.root_path) / "translations"),  # what Flask-Admin's zh catalogue lacks
                   index_view=HomeView(name=L("首页", "Home"), url="/admin"), csp_nonce_generator=csp_nonce)
-    for labels in GROUPS.values():  # the menu follows the manual's grouping, not registration order
-        admin.add_category(L(*labels))
+    for code in GROUPS:  # the menu follows the manual's grouping, not registration order
+        admin.add_category(menu_group(code))
     for model in sorted(FORMS.values(), key=lambda m: m.__form__.sort_key):
         form = model.__form__
-        group = L(*GROUPS[form.group])
+        group = menu_group(form.group)
         admin.add_view(form_view_class(model)(model, name=L(f"{form.number} {form.title}",
                                                               f"{form.number} {form.title_en}"),
                                                 endpoint=snake(model.__name__), category=group))
     admin.add_view(DeclaredModelView(KeyInventoryCount, name=L(*KeyInventoryCount.__label__),
-                                     endpoint="key_inventory_count", category=L(*GROUPS["keys"])))
-    admin.add_view(SurveyView(category=L(*GROUPS["complaints"])))  # the 6.42 campaigns, not one of the 60
-    admin.add_view(ReportCentreView(category=L(*GROUPS["reports"])))  # the monthly figures and their snapshots
+                                     endpoint="key_inventory_count", category=menu_group("keys")))
+    admin.add_view(SurveyView(category=menu_group("complaints")))  # the 6.42 campaigns, not one of the 60
+    admin.add_view(ReportCentreView(category=menu_group("reports")))  # the monthly figures and their snapshots
     admin.add_view(ReportPrintView())  # a report on paper, with or without a snapshot
     for model in LOOKUPS:
         admin.add_view(LookupView(model, name=L(*model.__label__), endpoint=snake(model.__name__),
@@ -71,9 +88,6 @@ def init_views(app):
     admin.add_view(PiiAccessLogView())
     admin.add_view(FinderView())
 
-    @app.errorhandler(403)
-    def forbidden(error):
-        return render_template("errors/403.html"), 403
-
+    register_error_pages(app)
     return admin
 

@@ -12,13 +12,16 @@ from wtforms.validators import ValidationError
 
 from ..core.cells import defused
 from ..extensions import db
-from ..i18n import text
+from ..i18n import L, text
 from ..models import Project
 from ..models.base import LOCAL_TZ, Lookup
+from ..workflow import flow_of
 from .declared import AUDIT_COLUMNS, declared_fields, editable_fields, field_info, label_column, label_for
-from .fields import ActiveLoader, DeskFilterConverter, LocalDateTimeField
+from .badges import word_formatters
 from .dossier import DOSSIERS
+from .entry import PICKER_FIELDS, later_fields, start_blank
 from .export import ExportMixin
+from .fields import ActiveLoader, DeskFilterConverter
 from .listing import ListingMixin, indexed
 from .privacy import PrivacyMixin, masked_overrides, privacy_formatters
 from .search import IndexedSearch
@@ -167,16 +170,25 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
         self.column_export_list = self.column_export_list or self.column_details_list
         self.column_choices = {n: c.pairs() for n, c in choices.items()}
         # a blank choice reads as a blank, not "None" (Flask-Admin maps choices before formatting types)
-        self.column_formatters = {**{n: _choice_formatter(c) for n, c in choices.items()}, **(self.column_formatters or {})}
+        plain = {n: _choice_formatter(c) for n, c in choices.items()}
         masked, detail, export = privacy_formatters(model)  # personal data masked in every place it is shown
+        # a spreadsheet gets the words; the pages get them coloured (a state badge, 曾超时 in red)
+        self.column_formatters_export = {**plain, **(self.column_formatters or {}), **export,
+                                         **(self.column_formatters_export or {})}
+        self.column_formatters = {**plain, **word_formatters(model, labels, field_info, flow_of(model)),
+                                  **(self.column_formatters or {})}
         self.column_formatters_detail = {**self.column_formatters, **detail, **(self.column_formatters_detail or {})}
-        self.column_formatters_export = {**self.column_formatters, **export, **(self.column_formatters_export or {})}
         self.column_formatters.update(masked)
         self.form_choices = {n: c.pairs() for n, c in choices.items() if n in editable}
         self.column_searchable_list = self.column_searchable_list or list(getattr(model, "__search__", ()))
         self.column_filters = self.column_filters or self._default_filters(model, fields)
+        # a filter over a reference reads as the reference's label, not Flask-Admin's "unit / Units / Display No"
+        self.column_labels.update({flt: label_for(model, flt.partition(".")[0]) for flt in self.column_filters
+                                   if isinstance(flt, str) and "." in flt and flt not in self.column_labels})
         self.column_sortable_list = self.column_sortable_list or self._sortable(model, listed)
-        self.form_columns = self.form_columns or [n for n in editable if field_info(model, n).get("kind") != "lines"]
+        # the estate first: every other choice (a unit, a person) belongs to it
+        self.form_columns = self.form_columns or sorted(
+            (n for n in editable if field_info(model, n).get("kind") != "lines"), key=lambda n: n != "project")
         self.form_args = {**self._field_args(model, editable), **(self.form_args or {})}
         self.form_ajax_refs = self.form_ajax_refs or self._ajax_refs(model, editable)
         self.form_overrides = {**self._overrides(model, editable), **self.form_overrides}
@@ -209,6 +221,10 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
         for name in names:
             info = field_info(model, name)
             entry = {"label": label_for(model, name)}
+            rel = sa.inspect(model).relationships.get(name)
+            if info.get("choices") or (rel is not None and not getattr(rel.mapper.class_, "__ajax__", False)
+                                       and rel.info.get("kind") != "lines"):
+                entry["blank_text"] = L("请选择", "Choose…")  # not Flask-Admin's "__None" or a blank
             if info.get("validators"):
                 entry["validators"] = list(info["validators"])
             args[name] = entry
@@ -224,13 +240,14 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
             target = rel.mapper.class_
             if getattr(target, "__ajax__", False):
                 refs[name] = ActiveLoader(name, db.session, target, fields=list(target.__search__),
-                                          page_size=10, placeholder=text("输入以搜索…", "Type to search…"))
+                                          page_size=10, placeholder=L("输入以搜索…", "Type to search…"))
         return refs
 
     @staticmethod
     def _overrides(model, names):
-        dates = {n: LocalDateTimeField for n in names if field_info(model, n).get("kind") == "datetime"}
-        return {**dates, **masked_overrides(model, names)}
+        pickers = {n: PICKER_FIELDS[field_info(model, n).get("kind")] for n in names
+                   if field_info(model, n).get("kind") in PICKER_FIELDS}
+        return {**pickers, **masked_overrides(model, names)}
 
     def _inline(self, model, fields):
         """Line items as inline forms, derived the same way."""
@@ -269,15 +286,28 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
                 condition = sa.or_(condition, target.id == current.id)
             field.query_factory = (lambda t=target, c=condition: db.session.query(t).filter(c))
 
+    def get_create_form(self):
+        """The create form leaves out what only a later step fills (审核人, 批准人, a step's result)."""
+        later, every = later_fields(self.model), self.form_columns
+        if not later or every is None:
+            return super().get_create_form()
+        self.form_columns = [name for name in every if name not in later]
+        try:
+            return self.scaffold_form()
+        finally:
+            self.form_columns = every
+
     def create_form(self, obj=None):
         form = super().create_form(obj)
         self._restrict_lookup_choices(form)
+        start_blank(form, self.model)
         return form
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
         form._record = obj
         self._restrict_lookup_choices(form, obj)
+        start_blank(form, self.model)
         return form
 
     def validate_form(self, form):

@@ -1,5 +1,5 @@
 """Form pieces the generic views plug into Flask-Admin."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from functools import partial
 import math
 from decimal import Decimal, InvalidOperation
@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.filters import FilterConverter
 from flask_admin.model.filters import convert
-from flask_admin.form import DateTimeField
 
 from ..extensions import db
 from ..i18n import text
@@ -17,35 +16,8 @@ from ..validators import as_id, check_value, implausible
 from ..models.base import LOCAL_TZ
 from ..models.search import is_searchable, search_condition
 from .declared import field_info, label_for
+from .entry import parse_local, parse_typed
 from .typeahead import labels, narrowed
-
-
-class LocalDateTimeField(DateTimeField):
-    """Shows and reads Asia/Shanghai wall-clock time; hands the model an aware UTC datetime."""
-
-    def __init__(self, label=None, validators=None, format=None, **kwargs):
-        super().__init__(label, validators, format or "%Y-%m-%d %H:%M", **kwargs)
-
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        if self.data:
-            return self.data.astimezone(LOCAL_TZ).strftime(self.format[0])
-        return ""
-
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0] and len(valuelist[0].strip()) == 19:
-            valuelist = [valuelist[0].strip()[:16]]  # seconds from the picker are not asked for
-        super().process_formdata(valuelist)
-        if isinstance(self.data, datetime) and self.data.tzinfo is None:
-            message, self.data = implausible(self.data), local_to_utc(self.data)
-            if message:  # year 1 or 9999 cannot even be moved to UTC
-                raise ValueError(message)
-
-
-def local_to_utc(moment):
-    """Asia/Shanghai wall-clock time as aware UTC; None outside the plausible years (it may not convert)."""
-    return None if implausible(moment) else moment.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc)
 
 
 class ActiveLoader(QueryAjaxModelLoader):
@@ -177,7 +149,11 @@ def step_values(record, names, form):
                 if values[name] is None:
                     raise ValueError
             elif kind == "datetime":
-                values[name] = local_to_utc(datetime.strptime(raw.replace("T", " ")[:16], "%Y-%m-%d %H:%M"))
+                values[name] = parse_local(raw)
+                if values[name] is None:
+                    raise ValueError
+            elif kind == "date":
+                values[name] = parse_typed(raw, with_time=False)
                 if values[name] is None:
                     raise ValueError
             elif kind == "flag":

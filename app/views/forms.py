@@ -14,7 +14,9 @@ from ..models.forms.intake import prefill, targets_of
 from ..validators import as_id
 from ..workflow import available, finish, flow_of, perform
 from .attachments import AttachmentsMixin, attachments_of, kinds_for
+from .badges import state_colour
 from .base import DeclaredModelView, default_project
+from .entry import fill_presets
 from .fields import step_inputs, step_values
 from .printing import PrintMixin
 from .timeline import timeline
@@ -40,6 +42,8 @@ class FormView(PrintMixin, AttachmentsMixin, DeclaredModelView):
             self._prefill(form)
         if request.method == "GET" and hasattr(form, "project") and form.project.data is None:
             form.project.data = default_project()
+        if request.method == "GET":
+            fill_presets(form, self.model)
         return form
 
     def _prefill(self, form):
@@ -80,8 +84,10 @@ class FormView(PrintMixin, AttachmentsMixin, DeclaredModelView):
                 kwargs["deadline"] = record.time_limit()
             if flow is not None:
                 kwargs["transitions"] = [(t, reasons, is_open, step_inputs(record, t.fields) if is_open else [])
-                                         for t, reasons, is_open in available(record, current_user)]
+                                         for t, reasons, is_open in available(record, current_user)
+                                         if t.applies is None or t.applies(record)]
                 kwargs["state_label"] = flow.state_label(record)
+                kwargs["state_colour"] = state_colour(flow, getattr(record, flow.field))
             if hasattr(record, "standing"):  # what it waits for, less what the buttons already say
                 shown = {reason for _, reasons, _, _ in kwargs.get("transitions", ()) for reason in reasons}
                 label, waiting = record.standing()

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..i18n import L, text
 from ..models import User
 from ..security.passwords import password_problem
-from .base import Secured
+from .base import SHOWN_TYPES, Secured, _format_bool_text
 
 
 def given(form, field):
@@ -25,10 +25,17 @@ def strong_enough(form, field):
         raise ValidationError(problem)
 
 
+LANGUAGE_NAMES = [("zh_Hans_CN", "中文"), ("en", "English")]
+
+
 class UserView(Secured, ModelView):
     """Only administrators reach any page of it; accounts are deactivated, never deleted."""
 
     roles = ("admin",)
+    # local time to the minute, yes/no in words
+    column_type_formatters = {**ModelView.column_type_formatters, **SHOWN_TYPES, bool: _format_bool_text}
+    column_type_formatters_detail = column_type_formatters_export = column_type_formatters
+    column_formatters = {"locale": lambda view, context, model, name: dict(LANGUAGE_NAMES).get(model.locale, "")}
     can_delete = False
     can_view_details = True
     column_list = ("username", "display_name", "roles", "is_active", "locale", "last_login_at")
@@ -38,7 +45,7 @@ class UserView(Secured, ModelView):
     column_details_exclude_list = ("password_hash", "session_token")
     column_export_exclude_list = ("password_hash", "session_token")
     form_ajax_refs = {"staff": {"fields": ("name", "employee_no"), "page_size": 10}}
-    form_choices = {"locale": [("zh_Hans_CN", "中文"), ("en", "English")]}
+    form_choices = {"locale": LANGUAGE_NAMES}
     column_labels = {
         "username": L("用户名", "Username"), "display_name": L("姓名", "Name"), "roles": L("角色", "Roles"),
         "staff": L("员工档案", "Staff record"), "is_active": L("启用", "Active"), "locale": L("界面语言", "Language"),

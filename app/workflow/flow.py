@@ -41,7 +41,8 @@ class Transition:
     `guard(record)` returns the reasons the step is refused (empty when allowed); `effect(record, user)`
     runs after the state changed, in the same transaction. A `decision` waits in the inbox of its roles.
     `fields` are the record's fields the step's own form asks for (a classification, a result), so a step
-    and what it records are one click.
+    and what it records are one click. `applies(record)` says whether the step fits this kind of record at all
+    (a complaint classified valid is never explained away); a record's page does not draw one that does not.
     """
 
     action: str
@@ -55,6 +56,7 @@ class Transition:
     decision: bool = False
     style: str = "primary"
     fields: tuple = ()
+    applies: Callable | None = None  # whether a record of this kind can ever take the step; if not, it is not drawn
 
 
 @dataclass

@@ -171,7 +171,7 @@ COMPLAINT_FLOW = Flow(COMPLAINT_STATE, [
     T("contact", ("已联系业主约定回复", "Owner contacted"), ("classified",), "contacted", ("cs_supervisor",),
       guard=lambda t: (need(t.validity == "valid", "只有有效投诉需约定回复时间", "Only a valid complaint is contacted")
                        + need(t.promised_reply_at, "请先填写约定回复时间", "Give the agreed reply time")),
-      fields=("promised_reply_at",)),
+      fields=("promised_reply_at",), applies=lambda t: t.validity != "invalid"),
     T("start", ("开始处理", "Start handling"), ("classified", "contacted"), "in_progress",
       ("cs_supervisor", "project_manager"), guard=_start_refusals,
       fields=("handler", "handling_method", "responsible_party")),
@@ -186,7 +186,7 @@ COMPLAINT_FLOW = Flow(COMPLAINT_STATE, [
     T("explain", ("已解释回复(无效投诉)", "Explained (invalid)"), ("classified",), "replied", ("cs_supervisor",),
       guard=lambda t: need(t.validity == "invalid", "只有无效投诉直接解释回复", "Only an invalid complaint is explained")
       + _reply_refusals(t), effect=lambda t, user: setattr(t, "replied_at", utcnow()),
-      fields=("reply_method", "written_reply", "satisfaction")),
+      fields=("reply_method", "written_reply", "satisfaction"), applies=lambda t: t.validity != "valid"),
     T("close", ("关闭", "Close"), ("replied", "revisit_pending"), "closed",
       ("property_assistant", "cs_supervisor"), guard=_close_refusals, effect=_closed, style="success",
       fields=("satisfaction",)),

@@ -89,7 +89,7 @@ class ComplaintTicket(FormRecord, db.Model):
     resolved_at = f.when("处理完成时间", readonly=True)
     due_at = f.when("当前时限", readonly=True, index=True)
     due_kind = f.choice("待办事项", DUE_KIND, readonly=True)
-    missed_deadline = f.flag("曾超时", readonly=True)
+    missed_deadline = f.flag("曾超时", readonly=True, alarm=True)
     __rules__ = (
         required_if("unit", lambda d: d.get("is_resident"), "业主/住户投诉须填写房号",
                     "A resident's complaint needs a unit"),
@@ -138,7 +138,7 @@ class ComplaintTicket(FormRecord, db.Model):
         self.due_kind, self.due_at = running_deadline(self)
 
 
-ComplaintTicket.is_late.info.update(label="超时", en="Late")
+ComplaintTicket.is_late.info.update(label="超时", en="Late", alarm=("已超时", "Late"))
 
 
 class FeedbackRecord(FormRecord, db.Model):

@@ -136,8 +136,8 @@ class HotWorkPermit(FormRecord, db.Model):
     fire_extinguisher_rental_id, fire_extinguisher_rental = f.ref("FireExtinguisherRental", "灭火器租用单")
     site_checked_by_id, site_checked_by = f.ref("StaffMember", "动火前现场确认人")
     site_checked_at = f.when("现场确认时间")
-    approved_by_id, approved_by = f.ref("StaffMember", "批准人(客服主任/安全主管)")
-    approved_at = f.when("批准时间")
+    approved_by_id, approved_by = f.ref("StaffMember", "批准人(客服主任/安全主管)", later=True)
+    approved_at = f.when("批准时间", later=True)
     post_check_by_id, post_check_by = f.ref("StaffMember", "余火检查人")
     post_check_at = f.when("余火检查时间")
     status = f.status(HOT_WORK_STATE, default="submitted")
@@ -258,7 +258,7 @@ class FireExtinguisherRental(FormRecord, db.Model):
     returned_at = f.when("归还时间")
     deduction_amount = f.money("扣款(充装/赔偿)")
     refund_amount = f.money("退押金", readonly=True)
-    is_overdue = f.flag("逾期未还", readonly=True)  # set by the daily job of §4.8 F4
+    is_overdue = f.flag("逾期未还", readonly=True, alarm=True)  # set by the daily job of §4.8 F4
     status = f.status(RENTAL_STATE, default="submitted")
     __rules__ = (
         required_if("unit", lambda d: not d.get("contractor"), "住户租用须填写房号", "Give the unit"),

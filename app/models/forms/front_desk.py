@@ -85,7 +85,7 @@ class FrontDeskLedgerEntry(FormRecord, db.Model):
 class WorkOrder(FormRecord, db.Model):
     """6.11 工作任务单: the three-part dispatch slip sent to a department for a repair or service."""
 
-    __form__ = Form("6.11", "工作任务单", "Work order (派工单 / dispatch ticket)", "front_desk", "register")
+    __form__ = Form("6.11", "工作任务单", "Work order (dispatch ticket)", "front_desk", "register")
     __signatures__ = ("派单人", "接收人", "业主/使用人")  # who signs the paper
     __list__ = ("serial_no", "task_type", "unit", "location", "assigned_department", "assignee", "due_at", "status",
                 "is_overdue")
@@ -107,16 +107,16 @@ class WorkOrder(FormRecord, db.Model):
     assigned_department_id, assigned_department = f.ref("Department", "派往部门", required=True)
     assignee_id, assignee = f.ref("StaffMember", "执行人")
     received_by_id, received_by = f.ref("StaffMember", "接收人签收")
-    received_at = f.when("签收时间")
+    received_at = f.when("签收时间", later=True)
     due_at = f.when("完成时限", required=True)
-    completed_at = f.when("完成时间")
+    completed_at = f.when("完成时间", later=True)
     result = f.long_text("完成情况", demo=[
         "已更换阀芯,试水正常", "已更换灯管两支", "已疏通地漏", "已补植草皮20㎡", "已更换读卡器,测试正常"])
     charge_amount = f.money("有偿服务费")
-    charged_at = f.when("收费时间")
+    charged_at = f.when("收费时间", later=True)
     receipt_no = f.text("收据号", 40, demo=["SJ20240501", "SJ20240502", "SJ20240613", "SJ20240720"])
     satisfaction = f.choice("业主满意程度", SATISFACTION)
-    slip_returned_at = f.when("派工单回收时间")
+    slip_returned_at = f.when("派工单回收时间", later=True)
     __rules__ = (
         required_if("location", lambda d: not d.get("unit"), "请填写房号或地点", "Give a unit or a location"),
         required_if("requester_name", equals("source", *OWNER_SOURCES), "业主报事须填写报事人",
@@ -229,7 +229,7 @@ class CallVisitLog(FormRecord, db.Model):
     __signatures__ = ("接待人", "主管审核人")  # who signs the paper
     __list__ = ("serial_no", "contact_at", "contact_mode", "name", "unit", "category", "routing", "received_by")
     __search__ = ("serial_no", "name", "phone", "matter")
-    contact_at = f.when("日期时间", required=True)
+    contact_at = f.when("日期时间", required=True, preset="now")
     contact_mode = f.choice("方式", CONTACT_MODE, required=True, default="call")
     caller_kind = f.choice("来访人类别", CALLER_KIND, required=True, default="owner")
     name = f.text("姓名", 40, required=True, demo=["王先生", "李女士", "陈小姐", "张伟", "刘阿姨"])
@@ -240,14 +240,14 @@ class CallVisitLog(FormRecord, db.Model):
     category = f.choice("接待类别", CALL_CATEGORY, required=True)
     matter = f.long_text("事由", required=True, demo=["厨房水管漏水,请派人维修", "咨询本月物业费缴纳方式",
                                                        "楼上装修噪音过大", "快递代收咨询", "表扬保安热情服务"])
-    received_by_id, received_by = f.ref("StaffMember", "接待人", required=True)
+    received_by_id, received_by = f.ref("StaffMember", "接待人", required=True, preset="me")
     routing = f.choice("处理去向", ROUTING, required=True, default="settled")
     promised_reply_at = f.when("约定回复时间")
     result = f.long_text("处理结果")
     closed_at = f.when("办结时间")
     escalation_level = f.choice("跟进级别", ESCALATION, required=True, default="receptionist")
-    reviewed_by_id, reviewed_by = f.ref("StaffMember", "主管审核人")
-    reviewed_at = f.when("审核时间")
+    reviewed_by_id, reviewed_by = f.ref("StaffMember", "主管审核人", later=True)
+    reviewed_at = f.when("审核时间", later=True)
     __rules__ = (
         required_if("unit", equals("caller_kind", "owner", "resident"), "业主或住户来电来访须填写房号",
                     "An owner or resident contact needs a unit"),

@@ -306,7 +306,7 @@ class KeyInventoryCount(Audited, db.Model):
     count_from = f.day("盘点日期", required=True)
     count_to = f.day("盘点结束日期")
     counted_by_id, counted_by = f.ref("StaffMember", "盘点人", required=True)
-    checked_by_id, checked_by = f.ref("StaffMember", "主管复核")
+    checked_by_id, checked_by = f.ref("StaffMember", "主管复核", later=True)
     lines = f.lines("KeyInventoryCountLine", "盘点明细")
     expected = f.count("应有钥匙", readonly=True, default=0)
     in_cabinet = f.count("在柜", readonly=True, default=0)

@@ -97,12 +97,12 @@ class RenovationApplication(FormRecord, db.Model):
     workers_planned = f.count("施工人数")
     rules_received_at = f.when("禁止行为及注意事项签收时间", required=True)
     agreement_signed_at = f.when("《装修管理服务协议》签订时间", required=True)
-    drawings_signed_at = f.when("设计图纸签字确认时间")  # signed on the reviewed drawings, so after review
-    reviewed_by_id, reviewed_by = f.ref("StaffMember", "客服审核人")
-    engineering_opinion = f.long_text("工程部意见", demo=[
+    drawings_signed_at = f.when("设计图纸签字确认时间", later=True)  # signed on the reviewed drawings, so after review
+    reviewed_by_id, reviewed_by = f.ref("StaffMember", "客服审核人", later=True)
+    engineering_opinion = f.long_text("工程部意见", later=True, demo=[
         "方案可行,同意施工", "卫生间防水须做闭水试验后方可铺贴", "不得拆改承重墙,请修改图纸后再报",
         "空调外机须按指定位置安装"])
-    approved_by_id, approved_by = f.ref("StaffMember", "批准人")
+    approved_by_id, approved_by = f.ref("StaffMember", "批准人", later=True)
     decision = f.choice("审批结论", DECISION, readonly=True)  # set with its time and decider by the flow
     decided_at = f.when("审批时间", readonly=True)
     deposit_refund = f.money("退还保证金", readonly=True)

@@ -199,7 +199,7 @@ class RenovationCompletionInspection(FormRecord, db.Model):
     damage_deduction = f.money("损坏扣款")
     refund_eligible_on = f.day("可退保证金日期", readonly=True)
     owner_signer_name = f.text("装修人签字", 40, demo=NAMES)
-    approved_by_id, approved_by = f.ref("StaffMember", "批准人")
+    approved_by_id, approved_by = f.ref("StaffMember", "批准人", later=True)
     __rules__ = (
         required_if("waterproof_test", linked("renovation_application", "involves_waterproofing"),
                     "涉及防水施工须关联闭水试验确认书", "Link the ponding test"),
@@ -246,9 +246,9 @@ class RenovationResumption(FormRecord, db.Model):
     planned_resume_on = f.day("计划复工日期", required=True)
     new_planned_end = f.day("新计划完工日期")  # past the permit's end, an extension permit (6.20) comes first
     applicant_name = f.text("申请人签字", 40, required=True, demo=NAMES)
-    reviewed_by_id, reviewed_by = f.ref("StaffMember", "审核人")
-    decision = f.choice("审核结论", RESUMPTION_DECISION)
-    decided_at = f.when("审核时间")
+    reviewed_by_id, reviewed_by = f.ref("StaffMember", "审核人", later=True)
+    decision = f.choice("审核结论", RESUMPTION_DECISION, later=True)
+    decided_at = f.when("审核时间", later=True)
     resumed_on = f.day("实际复工日期")
     __rules__ = (
         required_if("rectification_notice", equals("suspension_reason", "ordered"), "责令停工须关联整改通知单",

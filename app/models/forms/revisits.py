@@ -123,7 +123,7 @@ class RevisitRecord(FormRecord, db.Model):
                                  .where(RevisitRecord.previous_revisit_id == self.id)) > 0
 
 
-RevisitRecord.is_late.info.update(label="超期回访", en="Late")
+RevisitRecord.is_late.info.update(label="超期回访", en="Late", alarm=("已超期", "Overdue"))
 
 
 def current_owner(unit):

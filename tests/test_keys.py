@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from wtforms.validators import ValidationError
 
 from app.demo.generator import fake_record, id18
+from app.core.saving import Refused, save
 from app.extensions import db
-from app.models import AuditLog, Building, Department, Key, KeyCategory, Project, StaffMember, Unit, User
+from app.models import Building, Department, Key, KeyCategory, Project, StaffMember, Unit, User
 from app.models.base import LOCAL_TZ
 from app.models.forms.front_desk import WorkOrder
 from app.models.forms.key_loans import KeyInventoryCount, KeyLoan
@@ -181,9 +182,10 @@ def test_a_sensitive_loan_from_registration_to_return(app, client_for):
                                   .order_by(TransitionLog.id)).all()
         assert [(log.action, log.user.username) for log in logs] == [
             ("request_approval", "clerk"), ("approve", "manager"), ("return", "clerk")]
-        key_log = db.session.scalars(sa.select(AuditLog.changes).filter_by(table_name="keys", row_id=key_id)
-                                     .where(AuditLog.action == "update").order_by(AuditLog.id)).all()
-        assert key_log == [{"status": ["in_cabinet", "on_loan"]}, {"status": ["on_loan", "in_cabinet"]}]
+        key_log = db.session.scalars(sa.select(TransitionLog).filter_by(table_name="keys", row_id=key_id)
+                                     .order_by(TransitionLog.id)).all()  # the key moved through its own flow
+        assert [(log.action, log.from_state, log.to_state, log.user.username) for log in key_log] == [
+            ("lend", "in_cabinet", "on_loan", "manager"), ("put_back", "on_loan", "in_cabinet", "clerk")]
     details = manager.get(f"/admin/key_loan/details/?id={loan_id}").text
     assert "批准借出" in details and "注意陪同" in details and "归还入柜" in details
 
@@ -363,7 +365,8 @@ def test_custody_files_the_owners_key_and_withdrawal_hands_it_back(app, rnd):
         fields.update(declaration_type="custody", key=None, keys_count=2, withdrawn_at=None, withdrawn_by_name=None,
                       signed_at=utcnow() - timedelta(days=1))
         declaration = KeyCustodyDeclaration(**dict(fields, project=db.session.scalar(sa.select(Project))))
-        db.session.add(declaration)
+        clerk = user("clerk")
+        save(declaration, clerk)
         db.session.commit()
         key, unit = declaration.key, declaration.unit
         assert (key.status, key.key_category.code, key.unit_id, key.copies) == ("in_custody", "owner_custody",
@@ -371,17 +374,18 @@ def test_custody_files_the_owners_key_and_withdrawal_hands_it_back(app, rnd):
         assert key.tag_no.startswith(f"T-{unit.building.code}-{unit.entrance}-{unit.room_no}")
         key.status = "on_loan"  # lent under the owner's authorisation: editing other fields leaves it out
         declaration.authorized_persons = "王小明 身份证后四位1234"
+        save(declaration, clerk)
         db.session.commit()
         assert db.session.get(Key, key.id).status == "on_loan"
         key.status = "in_custody"
         declaration.withdrawn_at, declaration.withdrawn_by_name = utcnow(), "王建国"
+        save(declaration, clerk)
         db.session.commit()
         assert db.session.get(Key, key.id).status == "returned_to_owner"
 
         lost = new_key(status="lost")
-        db.session.add(KeyCustodyDeclaration(**dict(fields, key=lost, project=lost.project)))
-        with pytest.raises(ValidationError, match="不能办理"):
-            db.session.commit()
+        with pytest.raises(Refused, match="遗失或作废的钥匙不能托管"):  # the form's own rule, on every save
+            save(KeyCustodyDeclaration(**dict(fields, key=lost, project=lost.project)), clerk)
         db.session.rollback()
 
 

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..i18n import Choices
+from ..workflow import Flow, Transition
 from . import fields as f
 from .base import FORMS, Category, Lookup
 from .enums import GENDER, ID_TYPE, OCCUPANCY
@@ -301,6 +302,19 @@ class PublicArea(Lookup, db.Model):
     rules = f.long_text("使用规定")
 
 
+KEEPERS = ("front_desk", "cs_supervisor", "property_assistant")  # who runs loans, hand-overs and custody
+KEY_FLOW = Flow(KEY_STATUS, [  # §4.2: a key's state follows the records that move it; it has no buttons of its own
+    Transition("lend", ("借出", "Lend"), ("in_cabinet", "in_custody"), "on_loan", KEEPERS),
+    Transition("put_back", ("归还入柜", "Back in the cabinet"), ("on_loan",), "in_cabinet", KEEPERS),
+    Transition("back_to_custody", ("归还托管", "Back in custody"), ("on_loan",), "in_custody", KEEPERS),
+    Transition("lose", ("遗失", "Lost"), ("on_loan",), "lost", KEEPERS),
+    Transition("hand_to_owner", ("交还业主", "Handed to the owner"), ("in_cabinet", "in_custody"), "returned_to_owner",
+               KEEPERS),
+    Transition("take_into_custody", ("业主托管", "Left in custody"), ("in_cabinet", "returned_to_owner"), "in_custody",
+               KEEPERS),
+])
+
+
 class Key(Lookup, db.Model):
     """钥匙: one physical key (or bunch) with its label, place in the cabinet and state."""
 
@@ -319,7 +333,9 @@ class Key(Lookup, db.Model):
     copies = f.qty("把数", required=True, default=1)
     cabinet_no = f.text("钥匙柜", 20, required=True)
     hook_position = f.text("挂位", 20, required=True)
-    status = f.choice("状态", KEY_STATUS, required=True, default="in_cabinet", readonly=True)  # moved by hand-overs and loans
+    # moved only by its flow, as a loan, hand-over or custody takes its steps
+    status = f.choice("状态", KEY_STATUS, required=True, default="in_cabinet", readonly=True, state=True)
+    __flow__ = KEY_FLOW
     __rules__ = (
         required_if("unit", lambda d: not d.get("room_name"), "请填写房号或设备房名称",
                     "Give a unit or a plant-room name"),

@@ -10,9 +10,9 @@ from wtforms.validators import ValidationError
 from ...extensions import db
 from ...i18n import text
 from ...validators import ID_DOC_RULES
-from ...workflow import Flow, Transition
+from ...workflow import Flow, Transition, perform
 from .. import fields as f
-from ..base import LOCAL_TZ, Audited, AuditLog, Form, FormRecord, LineItem
+from ..base import LOCAL_TZ, Audited, Form, FormRecord, LineItem
 from ..enums import ID_TYPE
 from ..lookups import KEY_STATUS, Department, Key
 from ..rules import Rule, date_order, equals, id_document, required_if
@@ -115,34 +115,24 @@ def _can_issue(loan):
     return out + _key_refusals(loan, ("in_cabinet", "in_custody"))
 
 
-def _move_key(loan, user, sources, target):
-    """Compare-and-set the key's state, so of two loans of one key exactly one takes it."""
-    old, changed = _key_state(loan), 0
-    if old in sources:
-        changed = db.session.execute(
-            sa.update(Key).where(Key.id == loan.key_id, Key.status == old)
-            .values(status=target, updated_at=utcnow(), updated_by_id=user.id)
-            .execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
-        db.session.rollback()
+def _move_key(loan, user, action):
+    """The key takes its own flow's step in the loan's: of two loans of one key exactly one takes it."""
+    db.session.refresh(loan.key, ["status"])  # the state as stored now, not as this session last saw it
+    if perform(loan.key, action, user):
         raise KeyTaken([text("钥匙刚被其他登记借出或状态已变,请刷新后再看", "The key was just taken; reload")])
-    db.session.add(AuditLog(table_name=Key.__tablename__, row_id=loan.key_id, action="update",
-                            changes={"status": [old, target]}, user_id=user.id))
-    db.session.expire(loan.key, ["status", "updated_at", "updated_by_id"])
 
 
 def _lend(loan, user):
-    _move_key(loan, user, _leaves_from(loan), "on_loan")
+    _move_key(loan, user, "lend")
 
 
 def _approve(loan, user):
-    _move_key(loan, user, _leaves_from(loan), "on_loan")
+    _move_key(loan, user, "lend")
     loan.approved_by = getattr(user, "staff", None)
 
 
 def _return(loan, user):
-    home = "in_custody" if loan.key.key_category.requires_owner_authorization else "in_cabinet"
-    _move_key(loan, user, ("on_loan",), home)
+    _move_key(loan, user, "back_to_custody" if loan.key.key_category.requires_owner_authorization else "put_back")
     now = utcnow()
     loan.returned_at = loan.returned_at or now
     loan.received_by = loan.received_by or getattr(user, "staff", None)
@@ -152,7 +142,7 @@ def _return(loan, user):
 
 def _lose(loan, user):
     """The deposit is forfeited and engineering gets a work order to change the lock."""
-    _move_key(loan, user, ("on_loan",), "lost")
+    _move_key(loan, user, "lose")
     key = loan.key
     loan.key_condition, loan.deposit_forfeited, loan.deposit_refunded_at = "lost", bool(loan.deposit_amount), None
     hours = current_app.config.get("KEY_LOCK_CHANGE_HOURS", 24)
@@ -166,7 +156,7 @@ def _lose(loan, user):
 
 
 def _issue(loan, user):
-    _move_key(loan, user, ("in_cabinet", "in_custody"), "returned_to_owner")
+    _move_key(loan, user, "hand_to_owner")
 
 
 class KeyLoan(FormRecord, db.Model):

@@ -2,11 +2,11 @@
 
 import sqlalchemy as sa
 from sqlalchemy.orm import object_session
-from wtforms.validators import ValidationError
 
 from ...extensions import db
 from ...i18n import Choices, text
-from ...workflow import Refused
+from ...core.saving import Refused, reacts_to
+from ...workflow import perform
 from .. import fields as f
 from ..base import Form, FormRecord, LineItem
 from ..lookups import KEY_STATUS, Key, KeyCategory, Unit
@@ -69,8 +69,8 @@ def _handover_rules():
 def _category(session, code):
     category = session.scalar(sa.select(KeyCategory).filter_by(code=code))
     if category is None:
-        raise ValidationError(text(f"请先在基础资料中建立钥匙类别「{CATEGORY_NAMES[code]}」({code})",
-                                   f"Create the key category {code} first"))
+        raise Refused([text(f"请先在基础资料中建立钥匙类别「{CATEGORY_NAMES[code]}」({code})",
+                            f"Create the key category {code} first")])
     return category
 
 
@@ -154,10 +154,9 @@ class UnitKeyHandover(FormRecord, db.Model):
     __rules__ = _handover_rules()
 
     def before_save(self):
-        """Count units and keys from the lines, and file each line's keys in the cabinet (空置房屋钥匙)."""
+        """Count units and keys from the lines (filed in the cabinet by the save's reaction, keys_filed below)."""
         self.total_units = len({line.unit_id or getattr(line.unit, "id", None) for line in self.items} - {None})
         self.total_keys = sum(line.quantity or 0 for line in self.items)
-        _file_keys(self, "vacant_unit", _unit_key)
 
 
 class UnitKeyHandoverLine(LineItem, db.Model):
@@ -191,9 +190,8 @@ class CommonKeyHandover(FormRecord, db.Model):
     __rules__ = _handover_rules()
 
     def before_save(self):
-        """Add up the keys of the lines and file them in the cabinet (设施设备用房备用钥匙)."""
+        """Add up the keys of the lines (filed in the cabinet by the save's reaction, keys_filed below)."""
         self.total_keys = sum(line.quantity or 0 for line in self.items)
-        _file_keys(self, "equipment_room", _room_key)
 
 
 class CommonKeyHandoverLine(LineItem, db.Model):
@@ -253,30 +251,51 @@ class KeyCustodyDeclaration(FormRecord, db.Model):
         date_order("signed_at", "withdrawn_at"),
     )
 
-    def before_save(self):
-        """Custody files the owner's key as 托管中 (a new key when none is chosen); withdrawal hands it back.
 
-        Only a change of the custody facts moves the key, so editing other fields never undoes a later loan or issue.
-        """
-        state = sa.inspect(self)
-        if self.declaration_type != "custody" or not any(
-                state.attrs[name].history.has_changes() for name in ("declaration_type", "key", "withdrawn_at")):
-            return
-        session = object_session(self)
-        category = _category(session, "owner_custody")
-        if self.key is None:
-            unit = self.unit or session.get(Unit, self.unit_id)
-            project_id = self.project_id or self.project.id
-            self.key = Key(project_id=project_id, key_category=category, building=unit.building, floor=unit.floor,
-                           unit=unit, copies=max(self.keys_count or 1, 1), cabinet_no="托管柜", hook_position="待定",
-                           tag_no=_free_tag(session, project_id, f"T-{unit.building.code}-{unit.entrance}-"
-                                                                 f"{unit.room_no}"))
-        key = self.key
-        if key.status in ("lost", "void") or (self.withdrawn_at and key.status == "on_loan"):
-            raise ValidationError(text(f"钥匙{key.tag_no}当前为「{KEY_STATUS.label(key.status)}」,不能办理",
-                                       f"Key {key.tag_no} is {KEY_STATUS.label(key.status)}"))
-        key.key_category = category
-        if self.withdrawn_at:
-            key.status = "returned_to_owner"
-        elif key.status != "on_loan":  # a key lent out under the owner's authorisation stays out
-            key.status = "in_custody"
+# -- what follows a save: hand-overs file their keys, custody keeps or hands back the owner's key ----------------
+@reacts_to(UnitKeyHandover)
+def file_unit_keys(handover, saved):
+    """空置房屋钥匙: each line's keys in the cabinet."""
+    _file_keys(handover, "vacant_unit", _unit_key)
+
+
+@reacts_to(CommonKeyHandover)
+def file_plant_room_keys(handover, saved):
+    """设施设备用房备用钥匙: each line's keys in the cabinet."""
+    _file_keys(handover, "equipment_room", _room_key)
+
+
+@reacts_to(KeyCustodyDeclaration)
+def keep_the_owners_key(declaration, saved):
+    """Custody files the owner's key as 托管中 (a new key when none is chosen); withdrawal hands it back.
+
+    Only a change of the custody facts moves the key, so editing other fields never undoes a later loan or issue.
+    """
+    if declaration.declaration_type != "custody" or not saved.changed & {"declaration_type", "key", "withdrawn_at"}:
+        return
+    session = object_session(declaration)
+    category = _category(session, "owner_custody")
+    if declaration.key is None:
+        unit = declaration.unit
+        declaration.key = Key(
+            project_id=declaration.project_id, key_category=category, building=unit.building, floor=unit.floor,
+            unit=unit, copies=max(declaration.keys_count or 1, 1), cabinet_no="托管柜", hook_position="待定",
+            tag_no=_free_tag(session, declaration.project_id, f"T-{unit.building.code}-{unit.entrance}-{unit.room_no}"))
+        session.flush()
+    key = declaration.key
+    session.refresh(key, ["status"])
+    if key.status in ("lost", "void") or (declaration.withdrawn_at and key.status == "on_loan"):
+        raise Refused([text(f"钥匙{key.tag_no}当前为「{KEY_STATUS.label(key.status)}」,不能办理",
+                            f"Key {key.tag_no} is {KEY_STATUS.label(key.status)}")])
+    key.key_category = category
+    if declaration.withdrawn_at:
+        action = "hand_to_owner"
+    elif key.status in ("in_cabinet", "returned_to_owner"):  # a key lent out under the owner's authorisation stays out
+        action = "take_into_custody"
+    else:
+        return
+    if saved.user is None:
+        raise Refused([text("钥匙的进出须由登录的员工办理", "A key moves only for a signed-in member of staff")])
+    reasons = perform(key, action, saved.user)
+    if reasons:
+        raise Refused(reasons)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.demo.generator import build, fake_record
+from app.core.saving import save
 from app.extensions import db
 from app.models import FORMS, Project, User
 from app.models.types import clock_at, utcnow
@@ -80,9 +81,13 @@ def test_lateness_follows_each_flows_own_limit(app, ctx, rnd):
         assert all(not i.late for i in hot)  # a flow that declares no limit never marks lateness
 
 
-def test_a_complaint_to_classify_waits_for_the_manager(app, ctx):
-    ticket = first(Complaint, status="received")
-    assert ticket is not None
+def test_a_complaint_to_classify_waits_for_the_manager(app, ctx, rnd):
+    fields, items = fake_record(Complaint, rnd)
+    ticket = build(Complaint, fields, items)
+    ticket.project, ticket.received_at = first(Project), NOW
+    save(ticket, user("clerk"), created=True)
+    db.session.commit()
+    assert ticket.status == "received"
     with app.test_request_context():
         assert any(i.record.id == ticket.id and i.endpoint == "complaint_ticket" for i in waiting_for(user("manager")))
         assert not any(i.endpoint == "complaint_ticket" for i in waiting_for(user("clerk")))
@@ -95,7 +100,7 @@ def test_the_due_list_has_mine_keys_permits_and_bookings(app, ctx):
     with app.test_request_context():
         everything = due_items(horizon=NOW + timedelta(days=400))
         kinds = {item.endpoint for item in everything}
-        assert {"key_loan", "renovation_permit"} <= kinds
+        assert {"key_loan", "complaint_ticket"} <= kinds
         clerk = user("clerk")
         mine = due_items(horizon=NOW + timedelta(days=400), user=clerk)
         assert 0 < len(mine) < len(everything)

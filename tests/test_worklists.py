@@ -75,7 +75,7 @@ def test_lateness_follows_each_flows_own_limit(app, ctx, rnd):
     with app.test_request_context():
         for hours, late in ((limit - 0.1, False), (limit + 0.1, True)):
             with clock_at(NOW + timedelta(hours=hours)):
-                item = next(i for i in waiting_for(user("manager")) if i.record.id == release.id)
+                item = next(i for i in waiting_for(user("manager")) if i.record is release)
                 assert item.late is late
         items = waiting_for(user("manager"))
         hot = [i for i in items if i.endpoint == "hot_work_permit"]
@@ -122,9 +122,9 @@ def test_a_booking_is_due_when_it_opens_and_late_when_not_checked(app, ctx):
         db.session.execute(sa.update(type(booking)).where(type(booking).id == booking.id).values(status="approved"))
         db.session.commit()
     with app.test_request_context(), clock_at(booking.start_at - timedelta(hours=2)):
-        assert any(i.record.id == booking.id and not i.late for i in due_items())
+        assert any(i.record is booking and not i.late for i in due_items())
     with app.test_request_context(), clock_at(booking.start_at + timedelta(hours=1)):
-        assert any(i.record.id == booking.id and i.late for i in due_items(horizon=utcnow()))
+        assert any(i.record is booking and i.late for i in due_items(horizon=utcnow()))
 
 
 def test_early_in_a_month_the_home_shows_last_month_beside_it(app, ctx):
@@ -136,3 +136,25 @@ def test_early_in_a_month_the_home_shows_last_month_beside_it(app, ctx):
     assert "上月" not in page
     for chart in re.findall(r"<figure.*?</figure>", page, re.S):  # no chart without a bar to draw
         assert any(float(v) > 0 for v in re.findall(r"<title>[^<]*: ([\d.]+)</title>", chart))
+
+
+def test_a_permit_about_to_run_out_is_due_and_then_late(app, ctx, rnd):
+    Application, Permit = FORMS["renovation_application"], FORMS["renovation_permit"]
+    application = first(Application)
+    # set up by hand what the flow's many records would lead to: works under way on this application
+    db.session.execute(sa.update(Application).where(Application.id == application.id).values(status="in_progress"))
+    fields, _ = fake_record(Permit, rnd)
+    fields.update(renovation_application=application, permit_type="initial", previous_permit=None, revoked_at=None,
+                  valid_from=NOW.date() - timedelta(days=60), valid_to=NOW.date() + timedelta(days=2))
+    permit = build(Permit, fields, {})
+    permit.project = first(Project)
+    db.session.add(permit)
+    db.session.commit()
+    with app.test_request_context():
+        assert not any(i.record is permit for i in due_items(horizon=NOW - timedelta(days=1)))
+        due = next(i for i in due_items() if i.record is permit)
+        assert not due.late  # shown three days ahead, so the extension is asked in time
+        with clock_at(NOW + timedelta(days=4)):
+            late = next(i for i in due_items(horizon=utcnow()) if i.record is permit)
+            assert late.late and late.overdue_text.startswith("超时1天")
+            assert due_count() >= 1

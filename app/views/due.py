@@ -167,7 +167,9 @@ def due_count(project_id=None, horizon=None, user=None):
     """How many deadlines fall before `horizon`, or without one how many are late now: one COUNT per kind."""
     total = 0
     for source in _sources():
-        where = source.due_before(horizon) if horizon is not None else source.late()
+        # late: listed as of now and late by the model's own definition, which must agree
+        where = source.due_before(horizon) if horizon is not None else sa.and_(source.due_before(utcnow()),
+                                                                               source.late())
         query = _scoped(sa.select(sa.func.count(source.model.id)).where(where), source, project_id, user)
         total += db.session.scalar(query)
     return total

@@ -17,6 +17,7 @@ from ..models.types import as_utc, utcnow
 from ..models.workflow import TransitionLog
 from ..workflow import flow_of, may_act, may_take, perform
 from .base import SecuredView
+from .declared import field_info
 
 # what a request is, read off the first of these a form has: who asks, and for what
 APPLICANT = ("applicant_name", "complainant_name", "borrower_name", "holder_name", "org_name", "operator_name")
@@ -76,8 +77,11 @@ class Waiting:
 
     @property
     def summary(self):
-        value = next((value for name in SUMMARY if (value := getattr(self.record, name, None))), "")
-        return str(value)[:40]
+        name = next((name for name in SUMMARY if getattr(self.record, name, None)), None)
+        if name is None:
+            return ""
+        value, choices = getattr(self.record, name), field_info(type(self.record), name).get("choices")
+        return str(choices.label(value) if choices else value)[:40]
 
 
 def _decides(model, flow, user):

@@ -35,15 +35,6 @@ csrf = CSRFProtect()
 
 @event.listens_for(Engine, "connect")
 def enforce_sqlite_foreign_keys(dbapi_connection, connection_record):
-    """SQLite ignores foreign keys unless asked, per connection; SQLAlchemy, not pysqlite, begins transactions."""
+    """SQLite ignores foreign keys unless asked, per connection."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
-        # pysqlite's own BEGIN comes late and a SAVEPOINT outside it commits on release (SQLAlchemy's pysqlite
-        # notes): let the "begin" hook below open every transaction, so savepoints nest as on PostgreSQL
-        dbapi_connection.isolation_level = None
-
-
-@event.listens_for(Engine, "begin")
-def begin_sqlite_transaction(connection):
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")

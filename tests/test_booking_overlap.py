@@ -9,7 +9,7 @@ from app.demo.generator import fake_record
 from app.extensions import db
 from app.models import FORMS, PublicArea, User
 from app.models.workflow import TransitionLog
-from app.workflow import flow_of, perform
+from app.workflow import finish, flow_of, perform
 from tests.formdata import errors_in, payload
 from tests.test_requests import DONE, edit_with_own_values, fetch, hours, new_area, new_record
 from conftest import act, client_of
@@ -85,8 +85,7 @@ def approve_at_once(app, ids):
             user = db.session.scalar(sa.select(User).filter_by(username="manager"))
             record = db.session.get(FORMS["public_area_booking"], record_id)
             barrier.wait()
-            outcomes[record_id] = perform(record, "approve", user)
-            db.session.commit()
+            outcomes[record_id] = finish(perform(record, "approve", user))
             db.session.remove()
 
     threads = [threading.Thread(target=decide, args=(record_id,)) for record_id in ids]

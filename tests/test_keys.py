@@ -19,7 +19,7 @@ from app.models.forms.key_loans import KeyInventoryCount, KeyLoan
 from app.models.forms.keys import CommonKeyHandover, KeyCustodyDeclaration, UnitKeyHandover
 from app.models.types import utcnow
 from app.models.workflow import TransitionLog
-from app.workflow import perform
+from app.workflow import finish, perform
 from tests.formdata import errors_in, payload
 from conftest import act, client_of
 
@@ -235,8 +235,7 @@ def test_two_clerks_lending_one_key_at_once_end_with_one_loan(app, rnd):
             with app.app_context():
                 record, clerk = db.session.get(KeyLoan, loan_id), user(username)
                 barrier.wait()
-                outcomes[loan_id] = perform(record, "lend", clerk)
-                db.session.commit()
+                outcomes[loan_id] = finish(perform(record, "lend", clerk))
                 db.session.remove()
 
         threads = [threading.Thread(target=lend, args=(first, "clerk")),

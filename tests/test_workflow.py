@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import FORMS, Project, User
 from app.models.base import frozen_states
 from app.models.workflow import TransitionLog
-from app.workflow import perform
+from app.workflow import finish, perform
 from conftest import act
 
 ItemRelease = FORMS["item_release"]
@@ -111,8 +111,7 @@ def test_two_people_deciding_at_once_end_with_one_decision(app, rnd):
             user = db.session.scalar(sa.select(User).filter_by(username=username))
             record = db.session.get(ItemRelease, record_id)
             barrier.wait()
-            outcomes[action] = perform(record, action, user, comment)
-            db.session.commit()
+            outcomes[action] = finish(perform(record, action, user, comment))
             db.session.remove()
 
     threads = [threading.Thread(target=decide, args=("approve", "manager", "")),

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import FORMS, StaffMember, User
 from ..models.forms.revisits import latest_revisit
 from ..models.types import as_utc, clock_at, utcnow
-from ..workflow import perform
+from ..workflow import finish, perform
 
 # (hours after receipt, action, fields) per path; None ends a path early (the complaint is still open)
 ON_TIME = ((1, "classify", dict(validity="valid")), (1.5, "contact", {}), (2, "start", dict(handling_method="work_order")),
@@ -90,11 +90,7 @@ def _walk(record, steps, start, user, staff, source):
                 values["handler"] = staff
             if action == "dispatch":
                 values["received_by"] = record.assignee or staff
-            reasons = perform(record, action, user, values=values)
-            if reasons:
-                db.session.rollback()
-            else:  # each decision stands on its own
-                db.session.commit()
+            reasons = finish(perform(record, action, user, values=values))
         if reasons:
             current_app.logger.info("demo: %s %s stops at %s: %s", source, record.serial_no, action, reasons)
             return

@@ -12,7 +12,7 @@ from ..core.saving import Refused, save
 from ..extensions import db
 from ..models import FORMS, Contractor, Key, KeyCategory, Owner, StaffMember, Unit, UnitOwner, User
 from ..models.types import clock_at, utcnow
-from ..workflow import perform
+from ..workflow import finish, perform
 from .generator import build, fake_record
 
 DOCS = ("property_cert", "business_licence", "qualification_cert")
@@ -28,19 +28,16 @@ KEY_LOANS = ((3, 8, None), (50, 4, None), (30, 6, 25))
 def _step(record, action, user, when, **values):
     """Take one step at `when`; a refusal is logged and stops the walk."""
     with clock_at(when):
-        reasons = perform(record, action, user, COMMENTS.get(action, ""), values=values)
-        if reasons:
-            db.session.rollback()
-            current_app.logger.info("demo: %s %s refused: %s", record.serial_no, action, reasons)
-        else:
-            db.session.commit()
+        reasons = finish(perform(record, action, user, COMMENTS.get(action, ""), values=values))
+    if reasons:
+        current_app.logger.info("demo: %s %s refused: %s", record.serial_no, action, reasons)
     return not reasons
 
 
 def _saved(record, user, when):
     record.created_at, record.created_by, record.updated_by = when, user, user
     try:
-        with db.session.begin_nested(), clock_at(when):
+        with clock_at(when):
             save(record, user, created=True)
         db.session.commit()
         return record

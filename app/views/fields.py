@@ -78,10 +78,14 @@ def step_inputs(record, names):
             options = info["choices"].pairs()
         elif info.get("kind") == "ref" or name in sa.inspect(model).relationships:
             target = sa.inspect(model).relationships[name].mapper.class_
-            query = sa.select(target).where(target.is_active.is_(True))
+            query = sa.select(target)
+            if hasattr(target, "is_active"):  # a lookup offers its active rows; another form its newest records
+                query = query.where(target.is_active.is_(True)).order_by(target.id)
+            else:
+                query = query.order_by(target.id.desc()).limit(200)
             if hasattr(target, "project_id") and getattr(record, "project_id", None):
                 query = query.where(target.project_id == record.project_id)  # the estate's people, not the company's
-            options = [(row.id, str(row)) for row in db.session.scalars(query.order_by(target.id))]
+            options = [(row.id, str(row)) for row in db.session.scalars(query)]
         current = getattr(record, name)
         out.append(dict(name=name, label=label_for(model, name), kind=info.get("kind"), options=options,
                         value=getattr(current, "id", current)))

@@ -11,7 +11,7 @@ from ..i18n import text
 from ..models import FORMS
 from ..models.fields import snake
 from ..models.forms.intake import prefill, targets_of
-from ..workflow import available, flow_of, perform
+from ..workflow import available, finish, flow_of, perform
 from .attachments import AttachmentsMixin, attachments_of, kinds_for
 from .base import DeclaredModelView, default_project
 from .fields import step_inputs, step_values
@@ -109,11 +109,9 @@ class FormView(AttachmentsMixin, DeclaredModelView):
             abort(404)
         transition = flow_of(self.model).transition(action)
         values, reasons = step_values(record, transition.fields if transition else (), request.form)
-        reasons = reasons or perform(record, action, current_user, request.form.get("comment", ""), values)
+        reasons = finish(reasons or perform(record, action, current_user, request.form.get("comment", ""), values))
         if reasons:
-            db.session.rollback()
             flash(text("操作未完成:", "Not done: ") + ";".join(reasons), "error")
         else:
-            db.session.commit()
             flash(text("已完成操作。", "Done."), "success")
         return redirect(self.get_url(".details_view", id=record.id))

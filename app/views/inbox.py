@@ -15,7 +15,7 @@ from ..models import FORMS
 from ..models.fields import snake
 from ..models.types import as_utc, utcnow
 from ..models.workflow import TransitionLog
-from ..workflow import flow_of, may_act, may_take, perform
+from ..workflow import finish, flow_of, may_act, may_take, perform
 from .base import SecuredView
 from .declared import field_info
 
@@ -183,10 +183,6 @@ class InboxView(SecuredView):
             if record is None:
                 results.append((key, [text("记录不存在", "No such record")]))
                 continue
-            reasons = perform(record, action, current_user, comment)
-            if reasons:
-                db.session.rollback()
-            else:  # each decision stands on its own
-                db.session.commit()
+            reasons = finish(perform(record, action, current_user, comment))  # each decision stands on its own
             results.append((f"{model.__form__.title} {record.serial_no}", reasons))
         return self._page(results)

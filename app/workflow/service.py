@@ -59,29 +59,32 @@ def available(record, user):
 
 
 def perform(record, action, user, comment="", values=None):
-    """Take a transition; returns the reasons it was refused, or [] once it is done. The caller commits.
+    """Take a transition; returns the reasons it was refused, or [] once it is done. Nothing is committed.
 
-    `values` fill the fields the step asks for (its `fields`), in the same savepoint: refused, nothing of
-    them is kept. The state is changed by a compare-and-set UPDATE, so of two people acting at once exactly
-    one succeeds, on SQLite and PostgreSQL alike.
+    The entry point ends the unit of work with `finish(reasons)`: it commits a step taken and rolls back a
+    refused one whole, with the fields the step filled in (`values`, its `fields`) and whatever its effects
+    began. The state is changed by a compare-and-set UPDATE, so of two people acting at once exactly one
+    succeeds, on SQLite and PostgreSQL alike.
     """
     flow = flow_of(type(record))
     transition = flow.transition(action) if flow else None
     if transition is None:
         return [text("没有这个操作", "No such action")]
-    step = db.session.begin_nested()
     try:
-        reasons = _take(record, flow, transition, user, comment, values or {})
+        return _take(record, flow, transition, user, comment, values or {})
     except Refused as refused:  # e.g. the slot or the key was taken while we held no lock
-        reasons = refused.reasons
+        return refused.reasons
     except sa.exc.OperationalError:  # SQLite refuses a second writer outright instead of waiting
-        reasons = [text("该记录刚被他人处理,请刷新后再看", "Someone else has just acted on this record; reload it")]
+        return [text("该记录刚被他人处理,请刷新后再看", "Someone else has just acted on this record; reload it")]
+
+
+def finish(reasons):
+    """End an entry point's unit of work: commit what was done, or roll a refusal back whole; returns `reasons`."""
     if reasons:
-        step.rollback()
-        db.session.expire(record)  # the fields the step filled in go with it
-        return reasons
-    step.commit()
-    return []
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return reasons
 
 
 def _take(record, flow, transition, user, comment, values):

@@ -15,7 +15,8 @@ from ..models import (
 )
 from ..models.forms.surveys import SatisfactionSurvey, SatisfactionSurveyResponse
 from ..models.types import clock_at, local_today
-from .desk import walk_flows
+from .desk import tell, walk_flows
+from .requests import walk_key_loans, walk_renovations
 from .generator import build, fake_record, id18, mobile, person_name, recent_moment, uscc
 
 ACCOUNTS = (("admin", "admin-demo-1", ("admin",)), ("manager", "manager-demo-1", ("manager",)),
@@ -71,6 +72,8 @@ def load_demo(units=240, per_form=12, seed=7):
     seed_forms(rnd, project, per_form)
     seed_survey(project)
     walk_flows(rnd)
+    walk_renovations(rnd, project)
+    walk_key_loans(rnd, project)
     return ACCOUNTS
 
 
@@ -175,6 +178,7 @@ def seed_forms(rnd, project, per_form):
                 continue
             record.project = project
             record.created_at = moment
+            tell(record, moment)
             record.created_by = record.updated_by = rnd.choice(users)
             try:
                 with clock_at(moment):  # saved as the desk saved it, then

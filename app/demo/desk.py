@@ -27,6 +27,33 @@ WORK = ((0.2, "dispatch", {}), (1, "start", {}), (4, "complete", dict(result="�
         (5, "confirm", dict(satisfaction="satisfied")), (6, "close", {}), (75, "revisit", "satisfied"))
 
 
+# what owners complain of under each of the manual's categories, and what they ask for
+COMPLAINT_TEXT = {
+    "security": ("快递被放在门口丢失,前台未及时通知", "查清责任并给予答复"),
+    "cleaning": ("地下车库垃圾多日未清运,异味大", "每日按时清运并消杀"),
+    "greening": ("小区绿化带长期无人修剪,蚊虫多", "每月定期修剪并消杀"),
+    "engineering": ("电梯频繁故障,上周困人两次", "尽快彻底检修电梯"),
+    "mail": ("挂号信被他人冒领", "查看监控并加强登记"),
+    "renovation": ("楼上住户装修晚上十点后仍在施工,噪音严重", "请管理处约束装修时间"),
+    "staff_attitude": ("前台接待态度生硬,不解答问题", "加强员工服务培训"),
+    "other": ("小区东门人行道地砖松动", "尽快修复"),
+}
+
+
+def tell(record, moment):
+    """Make a new demo record consistent: what its flow's later steps fill stays blank until they are taken;
+    a complaint is received when it was registered and its text matches its category."""
+    if type(record) is FORMS["key_loan"]:  # registered, not yet back
+        record.returned_at = record.received_by = record.key_condition = record.deposit_refunded_at = None
+    if type(record) is not FORMS["complaint_ticket"]:
+        return
+    record.received_at = moment
+    for later in ("reported_to_company_at", "promised_reply_at", "replied_at", "resolved_at", "result"):
+        setattr(record, later, None)  # the steps of its flow fill these, at their own times
+    code = getattr(record.category, "code", "other")
+    record.content, record.expected_resolution = COMPLAINT_TEXT.get(code, COMPLAINT_TEXT["other"])
+
+
 def _reply_values(ticket):
     """A reply as the manual wants it: a home visit for a collective complaint, in writing for a letter."""
     return dict(reply_method="home_visit" if ticket.is_collective else "phone", written_reply=ticket.channel == "letter")

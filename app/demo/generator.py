@@ -12,6 +12,12 @@ from ..views.declared import editable_fields, field_info
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "建华", "海燕"]
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+TRADES = ("科技", "贸易", "建筑工程", "物流", "餐饮管理", "教育咨询", "电子", "医药")
+NOTES = ("按现场情况登记", "已与业主确认", "详见附件", "无")
+
+
+def company_name(rnd):
+    return f"深圳市{rnd.choice('华安美佳鸿盛金源恒达')}{rnd.choice('华安美佳鸿盛金源恒达')}{rnd.choice(TRADES)}有限公司"
 
 
 def person_name(rnd):
@@ -89,8 +95,10 @@ def value_for(model, name, rnd, serial=0):
     if isinstance(column.type, sa.String):
         if "姓名" in label or name.endswith("name") or "人" in label[-2:]:
             value = person_name(rnd)
-        else:
-            value = f"{label}{serial or rnd.randrange(1, 999)}"
+        elif "单位" in label or "公司" in label:
+            value = company_name(rnd)
+        else:  # a field without its own demo list gets a plausible note, never a numbered label
+            value = rnd.choice(NOTES)
         return value[: column.type.length or 40]
     return None
 

@@ -1,4 +1,6 @@
 """The home page per role: a clerk's day, a manager's queue and month, and every form a click away."""
+from datetime import timedelta
+
 import sqlalchemy as sa
 from sqlalchemy import orm
 from flask import url_for
@@ -9,7 +11,7 @@ from ..extensions import db
 from ..models import FORMS, GROUPS
 from ..models.base import LOCAL_TZ
 from ..models.forms.work_flow import OPEN_WORK
-from ..models.types import as_utc, utcnow
+from ..models.types import as_utc, local_today, utcnow
 from ..reports import compute
 from .base import Secured, default_project
 from .due import SOON, due_count, due_items
@@ -85,18 +87,31 @@ def assigned_to(user, limit=12):
     return total, sorted(rows, key=lambda row: (row.due_at is None, as_utc(row.due_at) if row.due_at else 0))[:limit]
 
 
+EARLY_DAYS = 7  # in a month's first week its figures are thin: last month is shown beside them
+
+
+def _month(project, start, end):
+    """One month's headline figures and the charts that have something to draw."""
+    complaints = compute("complaint_summary", project, start, end)
+    team = compute("service_team_statistic", project, start, end)
+    keys = ("calls_visits_count", "work_orders_issued", "work_orders_overdue")
+    charts = [chart for chart in complaints.charts[:2] if any(value for value in chart.values if value)]
+    return dict(start=start, end=end, charts=charts,
+                items=[item for item in team.items if item.key in keys] + complaints.items)
+
+
 def month_panel():
-    """This month so far: the complaint summary's and the team's headline figures, with their charts."""
+    """This month so far, and early in a month last month beside it: the complaint summary's and team's figures."""
     project = default_project()
     if project is None:
         return None
-    today = utcnow().astimezone(LOCAL_TZ).date()
+    today = local_today()
     start = today.replace(day=1)
-    complaints = compute("complaint_summary", project, start, today)
-    team = compute("service_team_statistic", project, start, today)
-    keys = ("calls_visits_count", "work_orders_issued", "work_orders_overdue")
-    return dict(project=project, start=start, end=today, charts=complaints.charts[:2],
-                items=[item for item in team.items if item.key in keys] + complaints.items)
+    months = [_month(project, start, today)]
+    if today.day <= EARLY_DAYS:
+        last_end = start - timedelta(days=1)
+        months.insert(0, _month(project, last_end.replace(day=1), last_end))
+    return dict(project=project, months=months)
 
 
 class HomeView(Secured, AdminIndexView):

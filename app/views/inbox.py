@@ -1,10 +1,10 @@
-"""待我审批: every record waiting for a decision by a role the user holds, across all flows."""
+"""待我审批: every record waiting for a step this user may take now, across all flows."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import orm
-from flask import has_request_context, redirect, request, url_for
+from flask import current_app, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import LazyString
 from flask_login import current_user
@@ -13,11 +13,27 @@ from ..extensions import db
 from ..i18n import text
 from ..models import FORMS
 from ..models.fields import snake
-from ..models.types import utcnow
+from ..models.types import as_utc, utcnow
 from ..models.workflow import TransitionLog
 from ..validators import as_id
-from ..workflow import finish, flow_of, may_act, perform
+from ..workflow import finish, flow_of, may_act, may_take, perform
 from .base import SecuredView
+from .declared import field_info
+
+# what a request is, read off the first of these a form has: who asks, and for what
+APPLICANT = ("applicant_name", "complainant_name", "borrower_name", "holder_name", "org_name", "operator_name")
+SUMMARY = ("purpose", "apply_reason", "content", "scope", "work_type", "location", "move_type", "description")
+
+
+def days_hours(delta: timedelta) -> str:
+    """A wait as a clerk says it: 3天4小时, 5小时, 20分钟."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, hours = divmod(minutes // 60, 24)
+    if days:
+        return text(f"{days}天{hours}小时", f"{days} d {hours} h")
+    if hours:
+        return text(f"{hours}小时", f"{hours} h")
+    return text(f"{minutes}分钟", f"{minutes} min")
 
 
 @dataclass
@@ -28,6 +44,7 @@ class Waiting:
     state: str
     since: datetime
     limit_hours: float | None
+    steps: tuple  # the inbox steps this user may take on it now
 
     @property
     def key(self):
@@ -35,50 +52,102 @@ class Waiting:
 
     @property
     def waited(self) -> timedelta:
-        return utcnow() - self.since
+        return utcnow() - as_utc(self.since)
+
+    @property
+    def waited_text(self):
+        return days_hours(self.waited)
 
     @property
     def late(self) -> bool:
+        """Past the limit its own flow declares for this state; a flow without one never marks it late."""
         return self.limit_hours is not None and self.waited > timedelta(hours=self.limit_hours)
 
+    @property
+    def decidable(self):
+        """Whether the bulk approve/reject can take it (a step such as classify is taken on its page)."""
+        return any(t.action in ("approve", "reject") for t in self.steps)
 
-def _waiting_queries(user):
-    """Per flow: the model and the states whose decision the user's roles may take."""
-    for model in FORMS.values():
+    @property
+    def unit(self):
+        return getattr(self.record, "unit", None)
+
+    @property
+    def applicant(self):
+        return next((value for name in APPLICANT if (value := getattr(self.record, name, None))), None)
+
+    @property
+    def summary(self):
+        name = next((name for name in SUMMARY if getattr(self.record, name, None)), None)
+        if name is None:
+            return ""
+        value, choices = getattr(self.record, name), field_info(type(self.record), name).get("choices")
+        return str(choices.label(value) if choices else value)[:40]
+
+
+def _decides(model, flow, user):
+    """Per flow, a WHERE clause for the records waiting for a step the user may take now, or None.
+
+    It says in SQL what `may_take` says per record (state, role, not one's own request), so the count on
+    every page agrees with the list; the list checks each record with `may_take` itself.
+    """
+    self_approval = current_app.config.get("ALLOW_SELF_APPROVAL", False)
+    clauses = []
+    for state in flow.inbox_states():
+        steps = [t for t in flow.inbox_steps() if state in t.source and may_act(user, t.roles)]
+        if not steps:
+            continue
+        in_state = getattr(model, flow.field) == state
+        if all(t.decision for t in steps) and not self_approval:  # one does not decide on one's own request
+            in_state = sa.and_(in_state, sa.or_(model.created_by_id.is_(None), model.created_by_id != user.id))
+        clauses.append(in_state)
+    return sa.or_(*clauses) if clauses else None
+
+
+def _waiting_queries(user, endpoint=None):
+    """(endpoint, model, flow, where) per flow with something the user may take."""
+    for name, model in FORMS.items():
         flow = flow_of(model)
-        if flow is not None:
-            states = [state for state, roles in flow.inbox_states().items() if may_act(user, roles)]
-            if states:
-                yield model, flow, states
+        if flow is not None and endpoint in (None, name):
+            where = _decides(model, flow, user)
+            if where is not None:
+                yield name, model, flow, where
 
 
 def waiting_count(user):
     """How many records wait for the user, for the menu on every page: one statement whatever the number of flows."""
-    counts = [sa.select(sa.func.count(model.id)).where(getattr(model, flow.field).in_(states))
-              for model, flow, states in _waiting_queries(user)]
+    counts = [sa.select(sa.func.count(model.id)).where(where) for _, model, _, where in _waiting_queries(user)]
     if not counts:
         return 0
     each = sa.union_all(*counts).subquery()
     return int(db.session.scalar(sa.select(sa.func.sum(each.c[0]))) or 0)
 
 
-def waiting_for(user, limit=None):
-    """Records in a state whose decision the user's roles may take, oldest first (at most `limit`)."""
+def waiting_for(user, limit=None, endpoint=None):
+    """Records waiting for a step the user may take now, the longest waiting first (at most `limit`)."""
     out = []
-    for model, flow, states in _waiting_queries(user):
+    for name, model, flow, where in _waiting_queries(user, endpoint):
         entered = (sa.select(TransitionLog.row_id, sa.func.max(TransitionLog.at).label("at"))
                    .where(TransitionLog.table_name == model.__tablename__).group_by(TransitionLog.row_id).subquery())
         since = sa.func.coalesce(entered.c.at, model.created_at)
         rows = db.session.execute(
-            sa.select(model, since).outerjoin(entered, entered.c.row_id == model.id)
-            .where(getattr(model, flow.field).in_(states)).order_by(since).limit(limit)
-            # the queue shows a record's serial number, state and who registered it, not its whole graph
-            .options(orm.lazyload("*"), orm.selectinload(model.created_by).lazyload("*")))
+            sa.select(model, since).outerjoin(entered, entered.c.row_id == model.id).where(where)
+            .order_by(since).limit(limit)
+            # the queue shows what the request is and who asks, not the record's whole graph
+            .options(orm.lazyload("*"), orm.selectinload(model.created_by).lazyload("*"),
+                     *([orm.selectinload(model.unit).lazyload("*")] if hasattr(model, "unit") else [])))
         for record, at in rows:
             state = getattr(record, flow.field)
-            out.append(Waiting(snake(model.__name__), model.__form__, record, flow.states.label(state), at,
-                               flow.limits.get(state)))
-    return sorted(out, key=lambda item: item.since)[:limit]
+            steps = tuple(t for t in flow.inbox_steps() if state in t.source and may_take(record, t, user))
+            if steps:
+                out.append(Waiting(name, model.__form__, record, flow.states.label(state), at,
+                                   flow.limits.get(state), steps))
+    return sorted(out, key=lambda item: as_utc(item.since))[:limit]
+
+
+def inbox_forms(user):
+    """(endpoint, form) of every flow that may put something in this user's inbox, for the filter."""
+    return [(name, model.__form__) for name, model, _, _ in _waiting_queries(user)]
 
 
 def inbox_title():
@@ -94,9 +163,15 @@ class InboxView(SecuredView):
     def __init__(self):
         super().__init__(name=LazyString(inbox_title), endpoint="inbox", url="/admin/inbox")
 
+    def _page(self, results=None):
+        chosen = request.args.get("form") or None
+        chosen = chosen if chosen in FORMS else None
+        return self.render("admin/inbox.html", items=waiting_for(current_user, endpoint=chosen), results=results,
+                           forms=inbox_forms(current_user), chosen=chosen)
+
     @expose("/")
     def index(self):
-        return self.render("admin/inbox.html", items=waiting_for(current_user), results=None)
+        return self._page()
 
     @expose("/decide", methods=("POST",))
     def decide(self):
@@ -114,4 +189,4 @@ class InboxView(SecuredView):
                 continue
             reasons = finish(perform(record, action, current_user, comment))  # each decision stands on its own
             results.append((f"{model.__form__.title} {record.serial_no}", reasons))
-        return self.render("admin/inbox.html", items=waiting_for(current_user), results=results)
+        return self._page(results)

@@ -39,7 +39,8 @@ class Transition:
     """One way out of one or more states.
 
     `guard(record)` returns the reasons the step is refused (empty when allowed); `effect(record, user)`
-    runs after the state changed, in the same transaction. A `decision` waits in the inbox of its roles.
+    runs after the state changed, in the same transaction. A `decision` waits in the inbox of its roles, and so
+    does a step that `waits` for someone's turn without deciding a request (a complaint to classify).
     `fields` are the record's fields the step's own form asks for (a classification, a result), so a step
     and what it records are one click. `applies(record)` says whether the step fits this kind of record at all
     (a complaint classified valid is never explained away); a record's page does not draw one that does not.
@@ -57,6 +58,7 @@ class Transition:
     style: str = "primary"
     fields: tuple = ()
     applies: Callable | None = None  # whether a record of this kind can ever take the step; if not, it is not drawn
+    waits: bool = False
 
 
 @dataclass
@@ -78,16 +80,19 @@ class Flow:
         """The label of the state a record is in."""
         return self.states.label(getattr(record, self.field))
 
+    def inbox_steps(self):
+        """The steps that wait in their roles' inbox."""
+        return [t for t in self.transitions if t.decision or t.waits]
+
     def transition(self, action):
         return next((t for t in self.transitions if t.action == action), None)
 
     def inbox_states(self):
-        """States that wait for a decision, with the roles that decide."""
+        """States that wait for a decision or someone's step, with the roles that take it."""
         out = {}
-        for t in self.transitions:
-            if t.decision:
-                for state in t.source:
-                    out.setdefault(state, set()).update(t.roles)
+        for t in self.inbox_steps():
+            for state in t.source:
+                out.setdefault(state, set()).update(t.roles)
         return out
 
 

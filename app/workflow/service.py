@@ -26,6 +26,11 @@ def _standing(record, transition, user):
     return reasons
 
 
+def may_take(record, transition, user):
+    """Whether nothing that no input can mend stands between `user` and `transition` (what the inbox lists)."""
+    return not _standing(record, transition, user)
+
+
 def refusals(record, transition, user, comment=""):
     """Why `user` may not take `transition` on `record` now; empty when they may."""
     reasons = _standing(record, transition, user)

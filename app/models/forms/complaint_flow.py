@@ -167,7 +167,7 @@ COMPLAINT_FLOW = Flow(COMPLAINT_STATE, [
       guard=lambda t: need(t.result, "请先填写处理结果", "Record the result first"), effect=_handled,
       fields=("result",)),
     T("classify", ("分类定性", "Classify"), ("received",), "classified", ("cs_supervisor", "project_manager"),
-      guard=_classify_refusals, effect=_classified, fields=("validity", "severity")),
+      guard=_classify_refusals, effect=_classified, fields=("validity", "severity"), waits=True),
     T("contact", ("已联系业主约定回复", "Owner contacted"), ("classified",), "contacted", ("cs_supervisor",),
       guard=lambda t: (need(t.validity == "valid", "只有有效投诉需约定回复时间", "Only a valid complaint is contacted")
                        + need(t.promised_reply_at, "请先填写约定回复时间", "Give the agreed reply time")),

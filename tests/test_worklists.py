@@ -1,0 +1,160 @@
+"""待我审批, 到期与超时 and the manager's month: each rule with the clock frozen."""
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.demo.desk import tell
+from app.demo.generator import build, fake_record
+from app.core.saving import save
+from app.extensions import db
+from app.models import FORMS, Project, User
+from app.models.types import clock_at, utcnow
+from app.views.due import due_count, due_items
+from app.views.inbox import days_hours, waiting_count, waiting_for
+from app.workflow import flow_of, may_take
+from conftest import NOW, client_of, first
+
+ItemRelease, Complaint = FORMS["item_release"], FORMS["complaint_ticket"]
+
+
+def user(name):
+    return db.session.scalar(sa.select(User).filter_by(username=name))
+
+
+def release_by(creator, rnd, created_at=None):
+    """A submitted 6.13 slip registered by `creator`."""
+    fields, items = fake_record(ItemRelease, rnd)
+    record = build(ItemRelease, fields, items)
+    record.project, record.created_by = db.session.scalar(sa.select(Project)), user(creator)
+    record.created_at = created_at or utcnow()
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+def menu_count(page):
+    return int(re.search(r"待我审批 \((\d+)\)", page).group(1))
+
+
+def test_the_inbox_holds_only_what_the_user_may_take_now_and_counts_it(app, ctx, rnd):
+    own, others = release_by("clerk", rnd), release_by("clerk2", rnd)
+    with app.test_request_context():
+        for name in ("clerk", "manager", "admin"):
+            items = waiting_for(user(name))
+            assert waiting_count(user(name)) == len(items)
+            for item in items:  # what a click would allow: state, role, not one's own request
+                assert item.steps and all(may_take(item.record, step, user(name)) for step in item.steps)
+        keys = {item.key for item in waiting_for(user("clerk"))}
+    assert f"item_release:{others.id}" in keys and f"item_release:{own.id}" not in keys
+    clerk = client_of(app, "clerk")
+    page = clerk.get("/admin/inbox/").text
+    assert menu_count(page) == page.count('name="selected"') + page.count("分类定性</a>")
+    assert others.serial_no in page and own.serial_no not in page
+    assert 'id="select-all"' in page
+
+
+def test_a_request_says_what_it_is_and_how_long_it_waited(app, ctx, rnd):
+    release = release_by("clerk2", rnd, created_at=NOW - timedelta(hours=2148))
+    page = client_of(app, "manager").get("/admin/inbox/?form=item_release").text
+    row = page[page.index(release.serial_no):].split("</tr>")[0]
+    assert "89天12小时" in row and "2148" not in row
+    assert str(release.unit or "—") in row and release.applicant_name in row
+    assert "6.13" in page and "6.16" not in page.split("<tbody>")[1]  # filtered to one form
+
+
+def test_days_and_hours():
+    assert days_hours(timedelta(hours=2148)) == "89天12小时"
+    assert days_hours(timedelta(hours=5, minutes=59)) == "5小时"
+    assert days_hours(timedelta(minutes=20)) == "20分钟"
+
+
+def test_lateness_follows_each_flows_own_limit(app, ctx, rnd):
+    release = release_by("clerk2", rnd)
+    limit = flow_of(ItemRelease).limits["submitted"]
+    with app.test_request_context():
+        for hours, late in ((limit - 0.1, False), (limit + 0.1, True)):
+            with clock_at(NOW + timedelta(hours=hours)):
+                item = next(i for i in waiting_for(user("manager")) if i.record is release)
+                assert item.late is late
+        items = waiting_for(user("manager"))
+        hot = [i for i in items if i.endpoint == "hot_work_permit"]
+        assert all(not i.late for i in hot)  # a flow that declares no limit never marks lateness
+
+
+def test_a_complaint_to_classify_waits_for_the_manager(app, ctx, rnd):
+    fields, items = fake_record(Complaint, rnd)
+    ticket = build(Complaint, fields, items)
+    ticket.project = first(Project)
+    tell(ticket, NOW)  # received now, nothing of its handling filled in yet
+    save(ticket, user("clerk"), created=True)
+    db.session.commit()
+    assert ticket.status == "received"
+    with app.test_request_context():
+        assert any(i.record.id == ticket.id and i.endpoint == "complaint_ticket" for i in waiting_for(user("manager")))
+        assert not any(i.endpoint == "complaint_ticket" for i in waiting_for(user("clerk")))
+    home = client_of(app, "manager").get("/admin/").text
+    assert "分类定性" in client_of(app, "manager").get("/admin/inbox/?form=complaint_ticket").text
+    assert menu_count(home) == waiting_count(user("manager"))
+
+
+def test_the_due_list_has_mine_keys_permits_and_bookings(app, ctx):
+    with app.test_request_context():
+        everything = due_items(horizon=NOW + timedelta(days=400))
+        kinds = {item.endpoint for item in everything}
+        assert {"key_loan", "complaint_ticket"} <= kinds
+        clerk = user("clerk")
+        mine = due_items(horizon=NOW + timedelta(days=400), user=clerk)
+        assert 0 < len(mine) < len(everything)
+        assert due_count(user=clerk) <= due_count()
+        late = [item for item in due_items(horizon=NOW) if item.endpoint == "key_loan"]
+        assert late and all(item.record.is_overdue for item in late)  # the model's own definition
+    page = client_of(app, "clerk").get("/admin/due/").text
+    assert re.search(r"超时\d+(天|小时|分钟)", page) and "我的" in page
+    assert "归还钥匙" in page
+    assert client_of(app, "clerk").get("/admin/due/?mine=1").status_code == 200
+
+
+def test_a_booking_is_due_when_it_opens_and_late_when_not_checked(app, ctx):
+    booking = first(FORMS["public_area_booking"], FORMS["public_area_booking"].status.in_(("approved", "paid")))
+    if booking is None:  # the demo's bookings are all decided: put one on the calendar tomorrow
+        booking = first(FORMS["public_area_booking"])
+        db.session.execute(sa.update(type(booking)).where(type(booking).id == booking.id).values(status="approved"))
+        db.session.commit()
+    with app.test_request_context(), clock_at(booking.start_at - timedelta(hours=2)):
+        assert any(i.record is booking and not i.late for i in due_items())
+    with app.test_request_context(), clock_at(booking.start_at + timedelta(hours=1)):
+        assert any(i.record is booking and i.late for i in due_items(horizon=utcnow()))
+
+
+def test_early_in_a_month_the_home_shows_last_month_beside_it(app, ctx):
+    manager = client_of(app, "manager")
+    with clock_at(NOW.replace(day=2)):
+        page = manager.get("/admin/").text
+    assert "上月" in page and "2026-10-01" in page and "2026-11-02" in page
+    page = manager.get("/admin/").text  # the 18th: this month alone
+    assert "上月" not in page
+    for chart in re.findall(r"<figure.*?</figure>", page, re.S):  # no chart without a bar to draw
+        assert any(float(v) > 0 for v in re.findall(r"<title>[^<]*: ([\d.]+)</title>", chart))
+
+
+def test_a_permit_about_to_run_out_is_due_and_then_late(app, ctx, rnd):
+    Application, Permit = FORMS["renovation_application"], FORMS["renovation_permit"]
+    application = first(Application)
+    # set up by hand what the flow's many records would lead to: works under way on this application
+    db.session.execute(sa.update(Application).where(Application.id == application.id).values(status="in_progress"))
+    fields, _ = fake_record(Permit, rnd)
+    fields.update(renovation_application=application, permit_type="initial", previous_permit=None, revoked_at=None,
+                  valid_from=NOW.date() - timedelta(days=60), valid_to=NOW.date() + timedelta(days=2))
+    permit = build(Permit, fields, {})
+    permit.project = first(Project)
+    db.session.add(permit)
+    db.session.commit()
+    with app.test_request_context():
+        assert not any(i.record is permit for i in due_items(horizon=NOW - timedelta(days=1)))
+        due = next(i for i in due_items() if i.record is permit)
+        assert not due.late  # shown three days ahead, so the extension is asked in time
+        with clock_at(NOW + timedelta(days=4)):
+            late = next(i for i in due_items(horizon=utcnow()) if i.record is permit)
+            assert late.late and late.overdue_text.startswith("超时1天")
+            assert due_count() >= 1

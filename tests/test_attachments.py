@@ -36,7 +36,7 @@ def test_a_pdf_is_kept_and_served_to_logged_in_users(app, client_for):
     attachment = stored(app, record_id)[-1]
     assert (attachment.kind, attachment.mime, attachment.size) == ("产权证明", "application/pdf", len(PDF))
     download = clerk.get(f"/admin/renovation_application/attachment/{attachment.id}")
-    assert download.data == PDF and download.headers["Cache-Control"] == "private, no-store"
+    assert download.data == PDF and "no-store" in download.headers["Cache-Control"]
     anonymous = app.test_client().get(f"/admin/renovation_application/attachment/{attachment.id}")
     assert anonymous.status_code == 302 and "/login" in anonymous.location
 

@@ -237,6 +237,6 @@ def test_too_large_and_wrong_method_get_chinese_pages(app, client_for):
         response = client.post("/admin/call_visit_log/new/", data={"matter": "x" * 5000})
     finally:
         app.config["MAX_CONTENT_LENGTH"] = 12 * 2**20
-    assert response.status_code == 413 and "内容过大" in response.text and "返回首页" in response.text
+    assert response.status_code == 413 and "文件太大" in response.text and "返回首页" in response.text
     response = client.get("/admin/call_visit_log/attach?id=1")
     assert response.status_code == 405 and "不支持此操作" in response.text

@@ -17,13 +17,13 @@ def test_create_user_command(tmp_path):
         db.create_all()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["create-user", "alice", "--role", "manager", "--role", "clerk",
-                                 "--password", "alice-pass-1"])
+                                 "--password", "Qiu-lan-88-mei"])
     assert result.exit_code == 0, result.output
     assert runner.invoke(args=["create-user", "alice", "--role", "clerk", "--password", "x" * 8]).exit_code != 0
     assert runner.invoke(args=["create-user", "bob", "--role", "clerk", "--password", "short"]).exit_code != 0
     with app.app_context():
         alice = db.session.scalar(sa.select(User).filter_by(username="alice"))
-        assert alice.role_codes == {"manager", "clerk"} and alice.check_password("alice-pass-1")
+        assert alice.role_codes == {"manager", "clerk"} and alice.check_password("Qiu-lan-88-mei")
         assert db.session.scalar(sa.select(User).filter_by(username="bob")) is None
         # an install without the demo still has the manual's eight complaint categories (R-C1)
         names = db.session.scalars(sa.select(ComplaintCategory.name).order_by(ComplaintCategory.sort)).all()

@@ -32,9 +32,11 @@ def pages(app, forms=True):
             urls.append(view.url + "/")
             if isinstance(view, ModelView):
                 first = db.session.scalar(sa.select(view.model.id).order_by(view.model.id).limit(1))
-                urls += [view.url + "/new/"] if forms else []
+                writable = type(view).can_create is not False  # a read-only log has no form to crawl
+                urls += [view.url + "/new/"] if forms and writable else []
                 if first is not None:
-                    urls += [f"{view.url}/details/?id={first}"] + ([f"{view.url}/edit/?id={first}"] if forms else [])
+                    urls += [f"{view.url}/details/?id={first}"] + ([f"{view.url}/edit/?id={first}"]
+                                                                   if forms and writable else [])
         db.session.remove()
     return urls
 
@@ -42,7 +44,8 @@ def pages(app, forms=True):
 def is_data(tag, attrs):
     """In English, what people typed or chose shows as typed: table cells, options, values, chosen type-aheads."""
     classes = attrs.get("class") or ""
-    return tag in ("td", "option", "textarea", "li") or "select2-chosen" in classes or "badge" in classes
+    return (tag in ("td", "option", "textarea", "li") or "select2-chosen" in classes or "badge" in classes
+            or "data" in classes.split())  # a page marks what it shows of the records: <span class="data">
 
 
 def is_code_cell(tag, attrs):

@@ -15,7 +15,7 @@ from app.demo.generator import build, fake_record
 from app.extensions import db
 from app.models import FORMS, StaffMember, User
 from app.models.types import clock_at
-from app.workflow import perform
+from app.workflow import finish, perform
 from conftest import PASSWORDS, make_app
 
 pytestmark = pytest.mark.browser
@@ -116,7 +116,7 @@ def test_a_complaint_prints_with_its_decisions(app, page, tmp_path):
                   "派工维修")]
         for minutes, (action, step_values, comment) in enumerate(steps, start=1):
             with clock_at(RECEIVED + timedelta(minutes=30 * minutes)):
-                assert perform(ticket, action, manager, comment, step_values) == []
+                assert finish(perform(ticket, action, manager, comment, step_values)) == []
         record_id, serial, who, handler_name = ticket.id, ticket.serial_no, str(manager), handler.name
     page.goto(f"/admin/complaint_ticket/print/?id={record_id}")
     pages = printed(page, tmp_path / "complaint.pdf")

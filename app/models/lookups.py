@@ -302,7 +302,7 @@ class PublicArea(Lookup, db.Model):
     rules = f.long_text("使用规定")
 
 
-KEEPERS = ("front_desk", "cs_supervisor", "property_assistant")  # who runs loans, hand-overs and custody
+KEEPERS = None  # no role of its own: the key follows the loan, hand-over or custody whose save or step moves it
 KEY_FLOW = Flow(KEY_STATUS, [  # §4.2: a key's state follows the records that move it; it has no buttons of its own
     Transition("lend", ("借出", "Lend"), ("in_cabinet", "in_custody"), "on_loan", KEEPERS),
     Transition("put_back", ("归还入柜", "Back in the cabinet"), ("on_loan",), "in_cabinet", KEEPERS),

@@ -14,7 +14,6 @@ from .base import DeclaredModelView, LookupView, local_time
 from .forms import FormView
 from .home import HomeView
 from .due import DueView
-from .errors import register_error_pages
 from .finder import FinderView
 from .guard import init_guard
 from .imports import register_imports
@@ -88,6 +87,5 @@ def init_views(app):
     admin.add_view(PiiAccessLogView())
     admin.add_view(FinderView())
 
-    register_error_pages(app)
     return admin
 

@@ -1,5 +1,5 @@
 """Numbers in a URL are checked before they reach the database, and every error answers with a Chinese page."""
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 
 from ..extensions import db
 from ..i18n import text
@@ -33,7 +33,8 @@ def check_numbers():
             abort(404 if name == "id" else 400)
     if any("\x00" in value for _, value in request.args.items(multi=True)):
         abort(400)  # PostgreSQL cannot even compare a text with a NUL in it
-    if request.method == "POST" and any(as_id(value) is None for name in ID_FIELDS
+    too_large = (request.content_length or 0) > (current_app.config.get("MAX_CONTENT_LENGTH") or float("inf"))
+    if request.method == "POST" and not too_large and any(as_id(value) is None for name in ID_FIELDS
                                         for value in request.form.getlist(name)):
         abort(400)
 

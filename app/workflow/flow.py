@@ -50,7 +50,7 @@ class Transition:
     label: tuple
     source: tuple
     target: str
-    roles: tuple
+    roles: tuple | None  # None: no one presses it; it follows the record whose step or save moves this one
     guard: Callable | None = None
     effect: Callable | None = None
     needs_comment: bool = False

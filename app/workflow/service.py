@@ -18,7 +18,7 @@ def _standing(record, transition, user):
     if state not in transition.source:
         reasons.append(text(f"当前状态为「{flow.states.label(state)}」,不能{transition.label[0]}",
                             f"Not possible while {flow.states.label(state)}"))
-    if not may_act(user, transition.roles):
+    if transition.roles is not None and not may_act(user, transition.roles):
         reasons.append(text("您的角色不能进行此操作", "Your role may not do this"))
     if (transition.decision and record.created_by_id == user.id
             and not current_app.config.get("ALLOW_SELF_APPROVAL", False)):

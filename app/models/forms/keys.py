@@ -289,10 +289,12 @@ def keep_the_owners_key(declaration, saved):
                             f"Key {key.tag_no} is {KEY_STATUS.label(key.status)}")])
     key.key_category = category
     if declaration.withdrawn_at:
-        action = "hand_to_owner"
+        action = None if key.status == "returned_to_owner" else "hand_to_owner"
     elif key.status in ("in_cabinet", "returned_to_owner"):  # a key lent out under the owner's authorisation stays out
         action = "take_into_custody"
     else:
+        action = None
+    if action is None:  # already where the declaration says
         return
     if saved.user is None:
         raise Refused([text("钥匙的进出须由登录的员工办理", "A key moves only for a signed-in member of staff")])

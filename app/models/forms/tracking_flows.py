@@ -15,7 +15,7 @@ NC_STATES = Choices(open="待整改", acknowledged="承包商已签收", correct
 CHASING = ("notified", "assigned", "promised")
 ARREARS_FLOW = Flow(ARREARS_STATES, [  # S2 arrears: notify, name a collector past the deadline, settle or sue
     T("notify", ("已通知业主", "Owner notified"), ("generated",), "notified", ("front_desk", "cashier"),
-      guard=lambda r: need(r.pay_deadline, "请填写交费期限", "Give the payment deadline"), fields=("pay_deadline",)),
+      guard=lambda r: need(r.pay_deadline, "请先填写交费期限", "Give the payment deadline first")),
     T("assign", ("指定催缴专人", "Assign a collector"), ("notified", "promised"), "assigned", ("cs_supervisor",),
       guard=lambda r: need(r.dunning_staff_id or r.dunning_staff, "请指定催缴专人", "Name the collector"),
       fields=("dunning_staff",)),

@@ -11,6 +11,8 @@ NUMBER_ARGS = {"id": INT64_MAX, "page": 10**6, "page_size": 1000, "sort": 1000, 
 ID_FIELDS = ("rowid", "pk")  # the ids a list's mass action or inline edit posts
 
 MESSAGES = {
+    403: (("没有权限", "Not allowed"), ("您的角色无权进行此操作。如需权限,请联系系统管理员。",
+                                   "Your role does not allow this. Ask an administrator if you need it.")),
     400: (("请求无效", "Bad request"), ("请求中的参数或数据格式不正确。请返回上一页重试。",
                                    "The request's parameters or data are not valid. Go back and try again.")),
     404: (("页面或记录不存在", "Not found"), ("您要找的页面或记录不存在,可能已被删除,或链接有误。",

@@ -3,15 +3,19 @@
 The clock is frozen for the whole run at NOW (tests move it with `clock_at`, never read the wall clock), and
 passwords are hashed cheaply: hashing is a setting, and scrypt is a third of a suite that logs in often.
 """
+import os
 import random
 import shutil
+import threading
 import uuid
+from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
 from flask import has_app_context
 from flask_migrate import upgrade
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.demo import load_demo
@@ -134,3 +138,42 @@ def postgres_app(postgres_url, tmp_path):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+# -- browser tests: Debian's chromium driven by Playwright (it cannot download a browser here) -----------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def require_chromium():
+    """Skip the calling browser module, with the reason, where chromium or playwright is missing."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+@pytest.fixture(scope="module")
+def base_url(app):
+    """The module's app served on a free local port from a background thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@contextmanager
+def chromium(base_url, width=1366, height=900):
+    """A fresh headless chromium context on the served app, in Chinese."""
+    from playwright.sync_api import sync_playwright  # optional: only browser modules, after require_chromium()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": width, "height": height})
+        context.set_default_timeout(15_000)
+        try:
+            yield context
+        finally:
+            browser.close()

@@ -1,11 +1,8 @@
 """A clerk fills in form 6.60 in a real Chromium: login, select2 type-ahead, date picker, save, list; then the call
 becomes a complaint in one step, its caller, unit and phone carried over."""
-import os
-import threading
 
 import pytest
 from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
 from app.demo import load_demo
 from app.extensions import db
@@ -13,17 +10,11 @@ from app.models import ComplaintCategory, StaffMember, Unit
 from app.models.base import LOCAL_TZ
 from app.models.forms.complaints import ComplaintTicket
 from app.models.forms.front_desk import CallVisitLog
-from conftest import PASSWORDS, make_app
+from conftest import PASSWORDS, chromium, make_app, require_chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -36,26 +27,11 @@ def app(tmp_path_factory):
     return app
 
 
-@pytest.fixture(scope="module")
-def base_url(app):
-    """The app served on a free local port from a background thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
 @pytest.fixture
 def page(base_url):
     """A fresh headless Debian chromium page pointed at the served app."""
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": 1280, "height": 1600})
-        context.set_default_timeout(15_000)
+    with chromium(base_url, 1280, 1600) as context:
         yield context.new_page()
-        browser.close()
 
 
 def pick_ajax(page, field, typed, label):

@@ -4,8 +4,10 @@ import pytest
 
 from app.extensions import db
 from app.models.forms.front_desk import CallVisitLog
-from conftest import PASSWORDS
-from test_browser import ARGS, CHROMIUM, app, base_url, sync_api  # noqa: F401  (fixtures shared with that module)
+from conftest import PASSWORDS, chromium, require_chromium
+from test_browser import app  # noqa: F401  (the served demo app, shared with that module)
+
+require_chromium()
 
 pytestmark = pytest.mark.browser
 
@@ -19,10 +21,7 @@ document.addEventListener('securitypolicyviolation',
 @pytest.fixture
 def admin_page(base_url):  # noqa: F811
     """A signed-in administrator's page that records CSP violations and console errors."""
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": 1366, "height": 1000})
-        context.set_default_timeout(15_000)
+    with chromium(base_url, 1366, 1000) as context:
         context.add_init_script(RECORD_VIOLATIONS)
         page = context.new_page()
         page.console_errors = []
@@ -33,7 +32,6 @@ def admin_page(base_url):  # noqa: F811
         page.click("button[type=submit]")
         page.wait_for_url("**/admin/**")
         yield page
-        browser.close()
 
 
 def violations(page):

@@ -12,7 +12,7 @@ from app.models.forms.front_desk import CallVisitLog
 from app.models.forms.renovation import RenovationApplication
 from app.models.types import clock_at
 from conftest import PASSWORDS
-from test_browser import app, base_url, page, pick_ajax  # noqa: F401  (the served demo app and a chromium page)
+from test_browser import app, page, pick_ajax  # noqa: F401  (the served demo app and a chromium page)
 
 pytestmark = pytest.mark.browser
 NOW = datetime(2026, 12, 2, 1, 5, tzinfo=timezone.utc)  # 09:05 in Shanghai

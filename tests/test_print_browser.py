@@ -1,34 +1,25 @@
 """Records printed to PDF by a real Chromium, as a clerk's browser prints them: page count and text (pdftotext)."""
-import os
 import random
 import re
 import shutil
 import subprocess
-import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from app.demo.generator import build, fake_record
 from app.extensions import db
 from app.models import FORMS, StaffMember, User
 from app.models.types import clock_at
 from app.workflow import finish, perform
-from conftest import PASSWORDS, make_app
+from conftest import PASSWORDS, chromium, make_app, require_chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 if not shutil.which("pdftotext"):
     pytest.skip("pdftotext is not installed (apt-get install poppler-utils)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 RECEIVED = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # 09:00 in Shanghai
 
 
@@ -40,23 +31,10 @@ def app(tmp_path_factory, demo_database):
     return make_app(path, WTF_CSRF_ENABLED=True)
 
 
-@pytest.fixture(scope="module")
-def base_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
 @pytest.fixture
 def page(base_url):
     """A logged-in manager's page in a fresh headless chromium."""
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": 1366, "height": 900})
-        context.set_default_timeout(15_000)
+    with chromium(base_url) as context:
         page = context.new_page()
         page.goto("/login")
         page.fill("#username", "manager")
@@ -64,7 +42,6 @@ def page(base_url):
         page.click("button[type=submit]")
         page.wait_for_url("**/admin/**")
         yield page
-        browser.close()
 
 
 def printed(page, path):

@@ -3,7 +3,7 @@ import click
 from flask_migrate import upgrade
 
 from .extensions import db
-from .models import ROLES, ComplaintCategory, Role, User
+from .models import ROLES, ComplaintCategory, Project, Role, User
 
 # R-C1 (S2-1 4.1.3.1): the manual's eight complaint categories, there from the first start
 COMPLAINT_CATEGORIES = (("security", "安保工作"), ("cleaning", "清洁"), ("greening", "绿化"), ("engineering", "工程维修"),
@@ -23,12 +23,13 @@ def ensure_reference_data():
     db.session.flush()
 
 
-def create_user(username, password, roles, display_name=""):
-    """Create an account holding the given role codes."""
+def create_user(username, password, roles, display_name="", projects=(), all_projects=False):
+    """Create an account holding the given role codes, working in the estates with the given codes."""
     ensure_reference_data()
-    user = User(username=username, display_name=display_name or username)
+    user = User(username=username, display_name=display_name or username, all_projects=all_projects)
     user.set_password(password)
     user.roles = list(db.session.scalars(db.select(Role).where(Role.code.in_(roles))))
+    user.projects = list(db.session.scalars(db.select(Project).where(Project.code.in_(projects))))
     db.session.add(user)
     db.session.commit()
     return user
@@ -41,13 +42,18 @@ def register_commands(app):
                   help="clerk, manager or admin; repeat for several")
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
     @click.option("--name", "display_name", default="")
-    def create_user_command(username, roles, password, display_name):
+    @click.option("--project", "projects", multiple=True, help="code of an estate the user works in; repeat for several")
+    @click.option("--all-projects", is_flag=True, help="company-wide: sees every estate")
+    def create_user_command(username, roles, password, display_name, projects, all_projects):
         """Create an account (password prompted unless --password is given)."""
         if db.session.scalar(db.select(User).filter_by(username=username)):
             raise click.ClickException(f"user {username!r} exists already")
         if len(password) < 8:
             raise click.ClickException("the password needs at least 8 characters")
-        create_user(username, password, roles, display_name)
+        unknown = set(projects) - set(db.session.scalars(db.select(Project.code).where(Project.code.in_(projects))))
+        if unknown:
+            raise click.ClickException(f"no estate with the code {', '.join(sorted(unknown))}")
+        create_user(username, password, roles, display_name, projects, all_projects)
         click.echo(f"created {username} ({', '.join(roles)})")
 
     @app.cli.command("load-demo")

@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.demo import load_demo
+from app.demo.generator import within_estate
 from app.extensions import db
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -40,6 +41,13 @@ def app(tmp_path_factory, demo_database):
     path = tmp_path_factory.mktemp("db") / "desk.sqlite"
     shutil.copyfile(demo_database, path)
     return make_app(path)
+
+
+@pytest.fixture(autouse=True)
+def first_estate():
+    """Generated values point at rows of the first demo estate, the one the demo clerk and manager work in."""
+    with within_estate(1):
+        yield
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from wtforms.validators import ValidationError
 from ..extensions import db
 from ..i18n import text
 from ..models.base import LOCAL_TZ, Lookup
+from ..scoping import get_visible, may_use_project, scoped, user_projects
 from .declared import AUDIT_COLUMNS, declared_fields, editable_fields, field_info, label_column, label_for
 from .fields import ActiveLoader, DeskFilterConverter, LocalDateTimeField
 
@@ -27,13 +28,11 @@ def user_has(*roles) -> bool:
 
 
 def default_project():
-    """The estate a page starts on: the user's own, else the first active one."""
-    from ..models import Project
-
+    """The estate a page starts on: the user's staff record's, if it is one of theirs, else their first."""
     staff = getattr(current_user, "staff", None)
-    if staff is not None and staff.project is not None:
+    if staff is not None and staff.project is not None and may_use_project(staff.project_id):
         return staff.project
-    return db.session.scalars(sa.select(Project).filter_by(is_active=True).order_by(Project.id)).first()
+    return next(iter(user_projects()), None)
 
 
 class Secured:
@@ -145,6 +144,20 @@ class DeclaredModelView(Secured, ModelView):
         if not allowed.get(name, True):
             abort(403)
         return None
+
+    # -- estates: every query and every id goes through app/scoping.py -----------------
+    def get_query(self):
+        return scoped(super().get_query(), self.model)
+
+    def get_count_query(self):
+        return scoped(super().get_count_query(), self.model)
+
+    def get_one(self, id):
+        """The record one plain id names, if the user's estates hold it; anything else answers 404."""
+        record = get_visible(self.model, id)
+        if record is None:
+            abort(404)
+        return record
 
     # -- derivation from the model ----------------------------------------------------
     def _derive(self, model):
@@ -264,7 +277,7 @@ class DeclaredModelView(Secured, ModelView):
             condition = target.is_active.is_(True)
             if current is not None:
                 condition = sa.or_(condition, target.id == current.id)
-            field.query_factory = (lambda t=target, c=condition: db.session.query(t).filter(c))
+            field.query_factory = (lambda t=target, c=condition: scoped(db.session.query(t).filter(c), t))
 
     def create_form(self, obj=None):
         form = super().create_form(obj)

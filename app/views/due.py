@@ -17,6 +17,7 @@ from ..models.fields import snake
 from ..models.forms.complaint_flow import DUE_KIND
 from ..models.forms.work_flow import OPEN_WORK
 from ..models.types import as_utc, utcnow
+from ..scoping import scoped
 from ..workflow import flow_of
 from .base import SecuredView
 
@@ -76,6 +77,8 @@ def _sources(horizon):
 
 
 def _scoped(query, column, project_id):
+    """The user's estates, narrowed to one of them when asked."""
+    query = scoped(query, column.class_)
     return query if project_id is None else query.where(column.class_.project_id == project_id)
 
 

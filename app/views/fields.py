@@ -12,6 +12,7 @@ from flask_admin.form import DateTimeField
 from ..extensions import db
 from ..i18n import text
 from ..models.base import LOCAL_TZ
+from ..scoping import get_visible, scoped
 from .declared import field_info, label_for
 
 
@@ -37,11 +38,16 @@ class LocalDateTimeField(DateTimeField):
 
 
 class ActiveLoader(QueryAjaxModelLoader):
-    """Type-ahead over active rows only; a record keeps a value deactivated since."""
+    """Type-ahead over the active rows of the user's estates; a record keeps a value deactivated since."""
 
     def get_query(self):
-        query = super().get_query()
+        query = scoped(super().get_query(), self.model)
         return query.filter(self.model.is_active.is_(True)) if hasattr(self.model, "is_active") else query
+
+    def get_one(self, pk):
+        """A posted choice of another estate's row is no choice at all."""
+        with db.session.no_autoflush:
+            return get_visible(self.model, pk)
 
 
 def _local_clean(filter_class):
@@ -78,7 +84,7 @@ def step_inputs(record, names):
             options = info["choices"].pairs()
         elif info.get("kind") == "ref" or name in sa.inspect(model).relationships:
             target = sa.inspect(model).relationships[name].mapper.class_
-            query = sa.select(target).where(target.is_active.is_(True))
+            query = scoped(sa.select(target).where(target.is_active.is_(True)), target)
             if hasattr(target, "project_id") and getattr(record, "project_id", None):
                 query = query.where(target.project_id == record.project_id)  # the estate's people, not the company's
             options = [(row.id, str(row)) for row in db.session.scalars(query.order_by(target.id))]
@@ -106,7 +112,7 @@ def step_values(record, names, form):
                 values[name] = raw
             elif name in sa.inspect(model).relationships:
                 target = sa.inspect(model).relationships[name].mapper.class_
-                values[name] = db.session.get(target, int(raw)) if raw.isdigit() else None
+                values[name] = get_visible(target, raw)
                 if values[name] is None:
                     raise ValueError
             elif kind == "datetime":

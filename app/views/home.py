@@ -10,6 +10,7 @@ from ..models import FORMS, GROUPS
 from ..models.base import LOCAL_TZ
 from ..models.forms.work_flow import OPEN_WORK
 from ..models.types import as_utc, utcnow
+from ..scoping import scoped
 from .base import Secured, default_project
 from .due import SOON, due_count, due_items
 from .inbox import waiting_count, waiting_for
@@ -25,9 +26,9 @@ def form_catalogue():
     """Every form by menu group, with how many records it holds and how many were made today (one query)."""
     start = start_of_today()
     ordered = sorted(FORMS.items(), key=lambda item: item[1].__form__.sort_key)
-    counts = sa.union_all(*(sa.select(sa.literal(name).label("form"), sa.func.count(model.id).label("total"),
-                                      sa.func.count(model.id).filter(model.created_at >= start).label("today"))
-                            for name, model in ordered))
+    counts = sa.union_all(*(scoped(sa.select(sa.literal(name).label("form"), sa.func.count(model.id).label("total"),
+                                             sa.func.count(model.id).filter(model.created_at >= start).label("today")),
+                                   model) for name, model in ordered))
     figures = {row.form: row for row in db.session.execute(counts)}
     groups = {code: [] for code in GROUPS}
     for name, model in ordered:
@@ -38,7 +39,7 @@ def form_catalogue():
 
 def todays_calls(project_id):
     call = FORMS["call_visit_log"]
-    query = sa.select(call).where(call.contact_at >= start_of_today())
+    query = scoped(sa.select(call).where(call.contact_at >= start_of_today()), call)
     if project_id is not None:
         query = query.where(call.project_id == project_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
@@ -59,9 +60,9 @@ def assigned_to(user, limit=12):
                         sa.or_(order.assignee_id == staff_id, order.created_by_id == user.id)), order.due_at))
     total, rows = 0, []
     for model, mine, due in queries:
-        total += db.session.scalar(sa.select(sa.func.count(model.id)).where(mine))
-        rows += db.session.scalars(sa.select(model).where(mine).order_by(due.is_(None), due).limit(limit)
-                                   .options(orm.lazyload("*"))).all()
+        total += db.session.scalar(scoped(sa.select(sa.func.count(model.id)).where(mine), model))
+        rows += db.session.scalars(scoped(sa.select(model).where(mine), model).order_by(due.is_(None), due)
+                                   .limit(limit).options(orm.lazyload("*"))).all()
     return total, sorted(rows, key=lambda row: (row.due_at is None, as_utc(row.due_at) if row.due_at else 0))[:limit]
 
 

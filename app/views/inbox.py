@@ -15,6 +15,7 @@ from ..models import FORMS
 from ..models.fields import snake
 from ..models.types import utcnow
 from ..models.workflow import TransitionLog
+from ..scoping import get_visible, scoped
 from ..workflow import flow_of, may_act, perform
 from .base import SecuredView
 
@@ -53,7 +54,8 @@ def _waiting_queries(user):
 
 def waiting_count(user):
     """How many records wait for the user: one COUNT per flow, for the menu on every page."""
-    return sum(db.session.scalar(sa.select(sa.func.count(model.id)).where(getattr(model, flow.field).in_(states)))
+    return sum(db.session.scalar(scoped(sa.select(sa.func.count(model.id)).where(getattr(model, flow.field).in_(states)),
+                                        model, user))
                for model, flow, states in _waiting_queries(user))
 
 
@@ -65,7 +67,7 @@ def waiting_for(user, limit=None):
                    .where(TransitionLog.table_name == model.__tablename__).group_by(TransitionLog.row_id).subquery())
         since = sa.func.coalesce(entered.c.at, model.created_at)
         rows = db.session.execute(
-            sa.select(model, since).outerjoin(entered, entered.c.row_id == model.id)
+            scoped(sa.select(model, since).outerjoin(entered, entered.c.row_id == model.id), model, user)
             .where(getattr(model, flow.field).in_(states)).order_by(since).limit(limit)
             # the queue shows a record's serial number, state and who registered it, not its whole graph
             .options(orm.lazyload("*"), orm.selectinload(model.created_by).lazyload("*")))
@@ -103,7 +105,7 @@ class InboxView(SecuredView):
         for key in request.form.getlist("selected"):
             endpoint, _, record_id = key.partition(":")
             model = FORMS.get(endpoint)
-            record = db.session.get(model, int(record_id)) if model and record_id.isdigit() else None
+            record = get_visible(model, record_id) if model else None
             if record is None:
                 results.append((key, [text("记录不存在", "No such record")]))
                 continue

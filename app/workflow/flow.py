@@ -58,6 +58,9 @@ class Transition:
 class Flow:
     """The states of a model and its transitions; `locked` states refuse edits, `limits` are hours.
 
+    `anchors` are the fields the flow's deadlines are computed from: fixed once the first step is taken, so a
+    late record cannot be made punctual by moving its start.
+
     `after(record, transition, user)` runs after every transition's own effect, for what every step
     of the flow does alike (a complaint restarts the clock of its next deadline).
     """
@@ -68,6 +71,7 @@ class Flow:
     locked: tuple = ()
     limits: dict = dataclasses.field(default_factory=dict)
     after: Callable | None = None
+    anchors: tuple = ()
 
     def state_label(self, record):
         """The label of the state a record is in."""

@@ -22,7 +22,16 @@ def _standing(record, transition, user):
     if (transition.decision and record.created_by_id == user.id
             and not current_app.config.get("ALLOW_SELF_APPROVAL", False)):
         reasons.append(text("不能审批自己登记的申请", "You cannot decide on a request you registered"))
+    if (transition.decision and not current_app.config.get("ALLOW_SELF_APPROVAL", False)
+            and _edited_by(record, user)):
+        reasons.append(text("您修改过该申请的内容,须由他人审批", "You changed this request, so someone else decides it"))
     return reasons
+
+
+def _edited_by(record, user):
+    from ..records import edited_by  # records reads the flows; imported late to keep the engine importable first
+
+    return edited_by(record, user)
 
 
 def refusals(record, transition, user, comment=""):

@@ -200,7 +200,7 @@ COMPLAINT_FLOW = Flow(COMPLAINT_STATE, [
       fields=("satisfaction",)),
     T("rework", ("回访不满意,退回整改", "Send back"), ("revisit_pending",), "in_progress",
       ("property_assistant", "cs_supervisor"), guard=_rework_refusals, style="danger"),
-], locked=("closed",), after=_restart_clock)
+], locked=("closed",), after=_restart_clock, anchors=("received_at",))
 
 
 def settle_complaint(ticket, revisit, user):

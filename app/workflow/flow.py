@@ -31,6 +31,16 @@ class Refused(Exception):
         self.reasons = list(reasons)
 
 
+def sets(*names):
+    """Declare the fields an effect fills in: the flow owns them, so no form offers them (read-only everywhere)."""
+
+    def declare(effect):
+        effect.sets = tuple(getattr(effect, "sets", ())) + names
+        return effect
+
+    return declare
+
+
 @dataclass(frozen=True)
 class Transition:
     """One way out of one or more states.
@@ -76,6 +86,11 @@ class Flow:
     def state_label(self, record):
         """The label of the state a record is in."""
         return self.states.label(getattr(record, self.field))
+
+    def owned_fields(self):
+        """The fields the flow's effects fill in (declared with `sets`): no person fills them in a form."""
+        hooks = [t.effect for t in self.transitions] + [self.after]
+        return {name for hook in hooks for name in getattr(hook, "sets", ())}
 
     def transition(self, action):
         return next((t for t in self.transitions if t.action == action), None)

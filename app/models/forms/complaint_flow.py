@@ -10,7 +10,7 @@ from flask import current_app
 from ...config import Defaults
 from ...extensions import db
 from ...i18n import Choices, text
-from ...workflow import Flow, Transition, perform
+from ...workflow import Flow, perform, sets, Transition
 from ..base import LOCAL_TZ
 from ..types import as_utc, utcnow
 
@@ -108,6 +108,7 @@ def _classified(ticket, user):
         reported_to=staff, reported_at=utcnow() if staff else None))
 
 
+@sets("replied_at")
 def _replied(ticket, user):
     """Record the reply and schedule the revisit due 3 days after the handling (S2-3, R-C25)."""
     from .revisits import latest_revisit, schedule_revisit
@@ -193,7 +194,7 @@ COMPLAINT_FLOW = Flow(COMPLAINT_STATE, [
       guard=_reply_refusals, effect=_replied, fields=("reply_method", "written_reply")),
     T("explain", ("已解释回复(无效投诉)", "Explained (invalid)"), ("classified",), "replied", ("cs_supervisor",),
       guard=lambda t: _need(t.validity == "invalid", "只有无效投诉直接解释回复", "Only an invalid complaint is explained")
-      + _reply_refusals(t), effect=lambda t, user: setattr(t, "replied_at", t.replied_at or utcnow()),
+      + _reply_refusals(t), effect=sets("replied_at")(lambda t, user: setattr(t, "replied_at", t.replied_at or utcnow())),
       fields=("reply_method", "written_reply", "satisfaction")),
     T("close", ("关闭", "Close"), ("replied", "revisit_pending"), "closed",
       ("property_assistant", "cs_supervisor"), guard=_close_refusals, effect=_closed, style="success",

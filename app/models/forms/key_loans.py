@@ -10,7 +10,7 @@ from wtforms.validators import ValidationError
 from ...extensions import db
 from ...i18n import text
 from ...validators import ID_DOC_RULES
-from ...workflow import Flow, Transition
+from ...workflow import Flow, sets, Transition
 from .. import fields as f
 from ..base import LOCAL_TZ, Audited, AuditLog, Form, FormRecord, LineItem
 from ..enums import ID_TYPE
@@ -135,11 +135,13 @@ def _lend(loan, user):
     _move_key(loan, user, _leaves_from(loan), "on_loan")
 
 
+@sets("approved_by")
 def _approve(loan, user):
     _move_key(loan, user, _leaves_from(loan), "on_loan")
     loan.approved_by = getattr(user, "staff", None)
 
 
+@sets("returned_at", "received_by", "deposit_refunded_at")
 def _return(loan, user):
     home = "in_custody" if loan.key.key_category.requires_owner_authorization else "in_cabinet"
     _move_key(loan, user, ("on_loan",), home)

@@ -9,7 +9,7 @@ from flask import current_app
 from ...config import Defaults
 from ...extensions import db
 from ...i18n import Choices, text
-from ...workflow import Flow, Transition
+from ...workflow import Flow, sets, Transition
 from ..types import utcnow
 
 WORK_ORDER_STATES = Choices(created="已登记", dispatched="已派工", in_progress="处理中", completed="已完成",
@@ -34,10 +34,12 @@ def _owner_asked(order):
     return order.source in OWNER_SOURCES
 
 
+@sets("received_at")
 def _dispatched(order, user):
     order.received_at = order.received_at or utcnow()
 
 
+@sets("completed_at")
 def _completed(order, user):
     order.completed_at = order.completed_at or utcnow()
 
@@ -56,6 +58,7 @@ def _close_refusals(order):
     return []
 
 
+@sets("slip_returned_at")
 def _closed(order, user):
     """The slip is back (R-W3); an owner's repair or paid service is revisited (S2-3, W7)."""
     from .revisits import RevisitRecord, schedule_revisit

@@ -30,10 +30,12 @@ def anchor_errors(record, data):
         return []
     from .models.types import as_utc
 
+    def minute(value):  # forms read times to the minute
+        return as_utc(value).replace(second=0, microsecond=0) if hasattr(value, "tzinfo") and value else value
+
     out = []
     for name in anchors:
-        old, new = getattr(record, name), data[name]
-        if (as_utc(old) if hasattr(old, "tzinfo") else old) != (as_utc(new) if hasattr(new, "tzinfo") else new):
+        if minute(getattr(record, name)) != minute(data[name]):
             out.append((name, text("流程已开始,时限据此计算,不能再修改", "The flow has started and its deadlines "
                                    "run from this; it can no longer be changed")))
     return out

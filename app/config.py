@@ -20,6 +20,7 @@ class Defaults:
     PAGE_SIZE = 20
     MAX_UPLOAD_BYTES = 10 * 2**20  # one document
     MAX_CONTENT_LENGTH = 12 * 2**20  # a whole request, refused before it is read
+    PASSWORD_HASH_METHOD = "scrypt"  # tests set a cheap one: hashing is a third of a suite that logs in often
     ALLOW_SELF_APPROVAL = False  # a manager may not decide on a request they registered
     # §4.3 / §5.4 time limits of a complaint; the seed's wording is beside each
     COMPLAINT_LIMITS = dict(

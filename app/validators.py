@@ -6,6 +6,7 @@ from decimal import Decimal
 from wtforms.validators import ValidationError
 
 from .i18n import text
+from .core.time import local_today
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -48,7 +49,7 @@ def is_id18(value: str) -> bool:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return False
-    return born <= date.today() and born.year >= 1900 and id18_check_char(value[:17]) == value[17]
+    return born <= local_today() and born.year >= 1900 and id18_check_char(value[:17]) == value[17]
 
 
 def uscc_check_char(first17: str) -> str:

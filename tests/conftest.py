@@ -1,25 +1,44 @@
-"""Fixtures: a migrated demo database built once and copied for each test module; clients logged in per role."""
+"""Fixtures: a migrated demo database built once and copied for each test module; clients logged in per role.
+
+The clock is frozen for the whole run at NOW (tests move it with `clock_at`, never read the wall clock), and
+passwords are hashed cheaply: hashing is a setting, and scrypt is a third of a suite that logs in often.
+"""
 import random
 import shutil
 import uuid
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask_migrate import upgrade
 
 from app import create_app
 from app.demo import load_demo
 from app.demo.generator import within_estate
 from app.extensions import db
+from app.core.time import LOCAL_TZ, Clock
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PASSWORDS = {"admin": "admin-demo-1", "manager": "manager-demo-1", "clerk": "clerk-demo-1"}
+PASSWORDS = {"admin": "admin-demo-1", "manager": "manager-demo-1", "clerk": "clerk-demo-1", "clerk2": "clerk-demo-2",
+             "clerk3": "clerk-demo-3"}
+NOW = datetime(2026, 11, 18, 10, 0, tzinfo=LOCAL_TZ)  # a Wednesday morning at the desk: "now" for every test
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
+               "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
+
+Clock.fixed = NOW  # frozen before any test module is imported, so module-level times are frozen too
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """Every test starts at NOW, whatever the test before it did with the clock."""
+    Clock.fixed = NOW
+    yield
+    Clock.fixed = NOW
 
 
 def make_app(path, **overrides):
-    config = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
-              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", **overrides}
-    return create_app(config)
+    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", **overrides})
 
 
 @pytest.fixture(scope="session")
@@ -58,9 +77,31 @@ def ctx(app):
 
 
 def login(client, username, password=None):
+    """Log `client` in as a demo user; returns the client."""
     response = client.post("/login", data={"username": username, "password": password or PASSWORDS[username]})
     assert response.status_code == 302, response.data.decode()[:500]
     return client
+
+
+def client_of(app, username):
+    """A new test client of `app`, logged in as `username`."""
+    return login(app.test_client(), username)
+
+
+def first(model, *where, **by):
+    """The first row of `model` (by id) matching the conditions, or None."""
+    query = sa.select(model).where(*where).filter_by(**by).order_by(model.id)
+    return db.session.scalars(query).first()
+
+
+def act(client, endpoint, record, action, comment="", **fields):
+    """Press a step's button (on a record or its id) with what its form asks for; returns the page it lands on."""
+    record_id = getattr(record, "id", record)
+    page = client.post(f"/admin/{endpoint}/transition/{action}?id={record_id}",
+                       data={"comment": comment, **fields}, follow_redirects=True).text
+    if has_app_context():
+        db.session.expire_all()  # the step was taken in another session: read the record afresh
+    return page
 
 
 @pytest.fixture

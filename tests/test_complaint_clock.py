@@ -11,6 +11,7 @@ from app.models.forms.complaint_flow import running_deadline
 from app.models.forms.revisits import RevisitRecord
 from app.models.types import clock_at
 from app.workflow import perform
+from conftest import first
 
 ComplaintTicket = FORMS["complaint_ticket"]
 RECEIVED = datetime(2026, 3, 10, 9, 0, tzinfo=LOCAL_TZ)  # a Tuesday morning, Shanghai time
@@ -23,9 +24,6 @@ def local(day, hour, minute=0):
 def h(n):
     return RECEIVED + timedelta(hours=n)
 
-
-def first(model):
-    return db.session.scalars(sa.select(model).order_by(model.id)).first()
 
 
 def user(name):

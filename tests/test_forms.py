@@ -104,5 +104,6 @@ def test_only_administrators_delete(app, client_for, rnd, name, role, allowed):
 
 def test_all_sixty_forms_of_the_manual_are_there():
     numbers = sorted(FORMS[name].__form__.sort_key for name in FORMS)
-    assert numbers == list(range(1, 61))
+    assert len(numbers) >= 60, "the manual's section 6 has 60 forms"
+    assert numbers == list(range(1, len(numbers) + 1)), "each form number once, none skipped (a 61st follows on)"
     assert FORMS["call_visit_log"].__form__.code == "WI-NWGZ-AL.KF-06-60"

@@ -13,6 +13,7 @@ from app.models.workflow import TransitionLog
 from app.views.declared import field_info
 from app.workflow import perform
 from tests.formdata import editable, errors_in, payload
+from conftest import act, first
 
 CallVisitLog, ComplaintTicket, WorkOrder = FORMS["call_visit_log"], FORMS["complaint_ticket"], FORMS["work_order"]
 Ledger, Feedback = FORMS["front_desk_ledger_entry"], FORMS["feedback_record"]
@@ -22,9 +23,6 @@ START = datetime(2026, 4, 7, 10, 0, tzinfo=LOCAL_TZ)
 def at(hours):
     return START + timedelta(hours=hours)
 
-
-def first(model, *where):
-    return db.session.scalars(sa.select(model).where(*where).order_by(model.id)).first()
 
 
 def newest(model):
@@ -48,13 +46,6 @@ def edit(client, record, **changes):
     assert response.status_code == 302, errors_in(response.text)
     db.session.expire_all()
 
-
-def act(client, endpoint, record, action, comment="", **fields):
-    """Press a step's button, with what its form asks for."""
-    page = client.post(f"/admin/{endpoint}/transition/{action}?id={record.id}",
-                       data={"comment": comment, **fields}, follow_redirects=True).text
-    db.session.expire_all()
-    return page
 
 
 def log_call(client, **values):

@@ -21,18 +21,13 @@ from app.models.types import utcnow
 from app.models.workflow import TransitionLog
 from app.workflow import perform
 from tests.formdata import errors_in, payload
+from conftest import act, client_of
 
-PASSWORDS = {"clerk": "clerk-demo-1", "clerk2": "clerk-demo-2", "manager": "manager-demo-1", "admin": "admin-demo-1"}
 VALID_ID = id18(random.Random(3))
 OUTSIDER = dict(borrower_kind="outsider", borrower_name="陈师傅", borrower_org="某某装修公司", borrower_mobile="13800138000",
                 id_type="cn_id", id_number=VALID_ID, deposit_amount=Decimal("200.00"), deposit_receipt_no="YJ-001")
 TAGS = itertools.count(1)
 
-
-def login(app, username):
-    client = app.test_client()
-    assert client.post("/login", data={"username": username, "password": PASSWORDS[username]}).status_code == 302
-    return client
 
 
 def user(username):
@@ -72,10 +67,6 @@ def states(app, loan_id, key_id):
     with app.app_context():
         return db.session.get(KeyLoan, loan_id).status, db.session.get(Key, key_id).status
 
-
-def act(client, loan_id, action, comment=""):
-    return client.post(f"/admin/key_loan/transition/{action}?id={loan_id}", data={"comment": comment},
-                       follow_redirects=True).text
 
 
 @pytest.mark.parametrize("role, action, category, key_status, start, values, comment, ends, key_ends, message", [
@@ -139,7 +130,7 @@ def act(client, loan_id, action, comment=""):
 ])
 def test_transitions(app, rnd, role, action, category, key_status, start, values, comment, ends, key_ends, message):
     loan_id, key_id = new_loan(app, rnd, category, key_status, status=start, **values)
-    page = act(login(app, role), loan_id, action, comment)
+    page = act(client_of(app, role), "key_loan", loan_id, action, comment)
     assert message in page
     assert states(app, loan_id, key_id) == (ends, key_ends)
     with app.app_context():
@@ -165,13 +156,13 @@ def test_a_sensitive_loan_from_registration_to_return(app, client_for):
         loan_id, serial = loan.id, loan.serial_no
         assert (loan.status, loan.created_by.username) == ("registered", "clerk")
 
-    assert "此类钥匙借出前须主管审批" in act(clerk, loan_id, "lend")
-    assert "已完成操作" in act(clerk, loan_id, "request_approval")
+    assert "此类钥匙借出前须主管审批" in act(clerk, "key_loan", loan_id, "lend")
+    assert "已完成操作" in act(clerk, "key_loan", loan_id, "request_approval")
     assert states(app, loan_id, key_id) == ("pending_approval", "in_cabinet")
     assert "状态的记录不能修改" in clerk.post(f"/admin/key_loan/edit/?id={loan_id}", data=data,
                                              follow_redirects=True).text
     assert serial in manager.get("/admin/inbox/").text
-    assert "已完成操作" in act(manager, loan_id, "approve", "注意陪同")
+    assert "已完成操作" in act(manager, "key_loan", loan_id, "approve", "注意陪同")
     assert states(app, loan_id, key_id) == ("lent", "on_loan")
 
     returned = dict(values, key_condition="intact", returned_at=utcnow().replace(second=0, microsecond=0),
@@ -181,7 +172,7 @@ def test_a_sensitive_loan_from_registration_to_return(app, client_for):
         data = payload(KeyLoan, returned)
     response = clerk.post(f"/admin/key_loan/edit/?id={loan_id}", data=data)
     assert response.status_code == 302, errors_in(response.text)
-    assert "已完成操作" in act(clerk, loan_id, "return")
+    assert "已完成操作" in act(clerk, "key_loan", loan_id, "return")
     assert states(app, loan_id, key_id) == ("returned", "in_cabinet")
     with app.app_context():
         loan = db.session.get(KeyLoan, loan_id)
@@ -273,7 +264,7 @@ def test_one_loan_wins_on_postgres(postgres_app, rnd):
 def test_a_lost_key_forfeits_the_deposit_and_orders_a_lock_change(app, rnd, client_for, category, task_type):
     values = OUTSIDER if category == "vacant_unit" else {"deposit_amount": None}
     loan_id, key_id = new_loan(app, rnd, category, "on_loan", status="lent", **values)
-    assert "已完成操作" in act(client_for("manager"), loan_id, "report_lost", "借用人称钥匙丢失")
+    assert "已完成操作" in act(client_for("manager"), "key_loan", loan_id, "report_lost", "借用人称钥匙丢失")
     with app.app_context():
         loan, key = db.session.get(KeyLoan, loan_id), db.session.get(Key, key_id)
         order = loan.lock_change_order
@@ -483,7 +474,7 @@ def test_an_engineering_department_is_needed_to_report_a_loss(app, rnd, client_f
             department.is_active = False
         db.session.commit()
     try:
-        assert "未设置工程部" in act(client_for("manager"), loan_id, "report_lost", "丢失")
+        assert "未设置工程部" in act(client_for("manager"), "key_loan", loan_id, "report_lost", "丢失")
         assert states(app, loan_id, key_id) == ("lent", "on_loan")
     finally:
         with app.app_context():

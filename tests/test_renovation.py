@@ -1,7 +1,7 @@
 """The renovation flow (6.16, catalogue §4.1 R1–R16), driven through HTTP with its related forms in the database."""
 import itertools
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,19 +11,16 @@ from app.demo.generator import build, fake_record, id18
 from app.extensions import db
 from app.models import FORMS, Building, Contractor, Owner, Project, StaffMember, Unit, UnitOwner, User
 from app.models.workflow import TransitionLog
+from conftest import NOW, act, client_of, first
 
 Application = FORMS["renovation_application"]
-PASSWORDS = {"clerk": "clerk-demo-1", "clerk2": "clerk-demo-2", "manager": "manager-demo-1", "admin": "admin-demo-1"}
+ENDPOINT = "renovation_application"
 RECEIPT = "SJ-TEST-0001"
 ROOMS = itertools.count(1)
 RND = random.Random(4321)
-TODAY = date.today()
-NOW = datetime.now(UTC).replace(microsecond=0)
+TODAY = NOW.date()
 COMPLETE_DOCS = ("property_cert", "business_licence", "qualification_cert")
 
-
-def first(model, **where):
-    return db.session.scalars(sa.select(model).filter_by(**where).order_by(model.id)).first()
 
 
 def fresh_unit():
@@ -188,15 +185,6 @@ SETUPS = {
 }
 
 
-def act(client, record_id, action, comment=""):
-    return client.post(f"/admin/renovation_application/transition/{action}?id={record_id}",
-                       data={"comment": comment}, follow_redirects=True)
-
-
-def client_as(app, role):
-    client = app.test_client()
-    assert client.post("/login", data={"username": role, "password": PASSWORDS[role]}).status_code == 302
-    return client
 
 
 def state_of(app, record_id):
@@ -318,7 +306,7 @@ ROLE = "您的角色不能进行此操作"
 def test_transitions(app, role, action, start, setup, values, comment, ends, message):
     record_id = new_application(app, status=start, **values)
     SETUPS[setup](app, record_id)
-    page = act(client_as(app, role), record_id, action, comment).text
+    page = act(client_of(app, role), ENDPOINT, record_id, action, comment)
     assert message in page
     assert state_of(app, record_id) == ends
     with app.app_context():
@@ -337,12 +325,12 @@ def update(app, form, record_id, **values):
 
 def test_a_renovation_from_draft_to_closed(app):
     """R1–R15 as a clerk and a manager would take them, each guard refusing until its record exists."""
-    clerk, manager = client_as(app, "clerk"), client_as(app, "manager")
+    clerk, manager = client_of(app, "clerk"), client_of(app, "manager")
     rid = new_application(app, docs=("property_cert", "qualification_cert"), removes_guardrail=True,
                           involves_waterproofing=True)
 
     def step(client, action, comment="", refused=None, ends=None):
-        page = act(client, rid, action, comment).text
+        page = act(client, ENDPOINT, rid, action, comment)
         assert (refused or DONE) in page, (action, refused)
         if ends:
             assert state_of(app, rid) == ends
@@ -479,7 +467,7 @@ def test_cancelling_after_payment_refunds_the_whole_deposit(app):
     rid = new_application(app, status="paid")
     guarantees(app, rid)
     log(app, rid, "pay", RECEIPT)
-    assert DONE in act(client_as(app, "clerk"), rid, "cancel", "业主放弃装修").text
+    assert DONE in act(client_of(app, "clerk"), ENDPOINT, rid, "cancel", "业主放弃装修")
     with app.app_context():
         record = db.session.get(Application, rid)
         assert (record.status, record.deposit_refund) == ("cancelled", Decimal("3000.00"))
@@ -494,7 +482,7 @@ def test_the_decision_cannot_be_typed_into_the_form(app):
 def test_no_one_decides_on_an_application_they_registered(app):
     rid = new_application(app, status="under_review", creator="manager")
     reviewed(app, rid)
-    assert "不能审批自己登记的申请" in act(client_as(app, "manager"), rid, "approve").text
+    assert "不能审批自己登记的申请" in act(client_of(app, "manager"), ENDPOINT, rid, "approve")
     assert state_of(app, rid) == "under_review"
 
 
@@ -507,7 +495,7 @@ def test_a_unit_already_under_renovation_cannot_apply_again(app):
     update(app, "renovation_application", second, unit_id=unit_id, owner_id=owner_id)
     with app.app_context():
         serial = db.session.get(Application, rid).serial_no
-    assert f"该房屋已有进行中的装修申请{serial}" in act(client_as(app, "clerk"), second, "submit").text
+    assert f"该房屋已有进行中的装修申请{serial}" in act(client_of(app, "clerk"), ENDPOINT, second, "submit")
     assert state_of(app, second) == "draft"
 
 

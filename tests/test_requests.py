@@ -23,19 +23,16 @@ from app.models.types import utcnow
 from app.models.workflow import TransitionLog
 from app.workflow import flow_of
 from tests.formdata import errors_in, payload
+from conftest import act, client_of, first
 
 NOW = utcnow().replace(second=0, microsecond=0)
 SEQ = itertools.count(1)
-PASSWORDS = {"clerk": "clerk-demo-1", "clerk2": "clerk-demo-2", "manager": "manager-demo-1", "admin": "admin-demo-1"}
 DONE, ROLE = "已完成操作", "您的角色不能进行此操作"
 
 
 def hours(n):
     return NOW + timedelta(hours=n)
 
-
-def first(model, *where):
-    return db.session.scalars(sa.select(model).where(*where).order_by(model.id)).first()
 
 
 def booking_defaults(values):
@@ -126,15 +123,6 @@ def fetch(app, name, record_id, *attributes):
         return tuple(getattr(record, attribute) for attribute in attributes)
 
 
-def login(app, username):
-    client = app.test_client()
-    client.post("/login", data={"username": username, "password": PASSWORDS[username]})
-    return client
-
-
-def act(client, name, record_id, action, comment=""):
-    return client.post(f"/admin/{name}/transition/{action}?id={record_id}", data={"comment": comment},
-                       follow_redirects=True)
 
 
 CASES = [
@@ -243,7 +231,7 @@ CASES = [
 @pytest.mark.parametrize("name, role, action, start, comment, values, ends, message", CASES)
 def test_transitions(app, rnd, name, role, action, start, comment, values, ends, message):
     record_id = new_record(app, rnd, name, status=start, **values)
-    page = act(login(app, role), name, record_id, action, comment).text
+    page = act(client_of(app, role), name, record_id, action, comment)
     assert message in page
     assert fetch(app, name, record_id, "status") == (ends,)
     with app.app_context():
@@ -264,13 +252,13 @@ def test_effects_sign_and_stamp_the_record(app, rnd):
     permit = new_record(app, rnd, "hot_work_permit", status="site_checked", approved_at=hours(-30))
     card = new_record(app, rnd, "owner_card_application")
     loan = new_record(app, rnd, "courtesy_item_loan", return_condition="intact")
-    manager, clerk = login(app, "manager"), login(app, "clerk")
+    manager, clerk = client_of(app, "manager"), client_of(app, "clerk")
     for client, name, record_id, action in ((manager, "public_area_booking", booking, "approve"),
                                             (manager, "hot_work_permit", permit, "approve"),
                                             (manager, "owner_card_application", card, "approve"),
                                             (clerk, "owner_card_application", card, "issue"),
                                             (clerk, "courtesy_item_loan", loan, "return")):
-        assert DONE in act(client, name, record_id, action).text
+        assert DONE in act(client, name, record_id, action)
     with app.app_context():
         staff = {u.username: u.staff_id for u in db.session.scalars(sa.select(User))}
     approved_by, approved_at = fetch(app, "public_area_booking", booking, "approved_by_id", "approved_at")
@@ -291,20 +279,20 @@ def test_extinguishers_follow_the_rental(app, rnd):
             record = db.session.get(FORMS["fire_extinguisher_rental"], rental)
             return [line.fire_extinguisher.status for line in record.items]
 
-    clerk = login(app, "clerk")
-    assert DONE in act(clerk, "fire_extinguisher_rental", rental, "issue").text
+    clerk = client_of(app, "clerk")
+    assert DONE in act(clerk, "fire_extinguisher_rental", rental, "issue")
     assert unit_states() == ["rented", "rented"]
     assert fetch(app, "fire_extinguisher_rental", rental, "issued_by_id")[0] is not None
     with app.app_context():
         record = db.session.get(FORMS["fire_extinguisher_rental"], rental)
         record.items[0].return_condition, record.items[1].return_condition = "intact", "used_refill"
         db.session.commit()
-    assert DONE in act(clerk, "fire_extinguisher_rental", rental, "return").text
+    assert DONE in act(clerk, "fire_extinguisher_rental", rental, "return")
     assert unit_states() == ["in_place", "servicing"]
     returned_at, refund = fetch(app, "fire_extinguisher_rental", rental, "returned_at", "refund_amount")
     assert returned_at >= NOW and refund == Decimal("220.00")
     lost = new_record(app, rnd, "fire_extinguisher_rental", status="issued", units=[("rented", None)])
-    assert DONE in act(login(app, "manager"), "fire_extinguisher_rental", lost, "lose", "遗失").text
+    assert DONE in act(client_of(app, "manager"), "fire_extinguisher_rental", lost, "lose", "遗失")
     with app.app_context():
         record = db.session.get(FORMS["fire_extinguisher_rental"], lost)
         assert [line.fire_extinguisher.status for line in record.items] == ["scrapped"]
@@ -317,7 +305,7 @@ def test_extinguishers_follow_the_rental(app, rnd):
 ])
 def test_a_locked_record_cannot_be_edited(app, rnd, name, state, field):
     record_id = new_record(app, rnd, name, status=state)
-    page = login(app, "clerk").post(f"/admin/{name}/edit/?id={record_id}", data={field: "改过"},
+    page = client_of(app, "clerk").post(f"/admin/{name}/edit/?id={record_id}", data={field: "改过"},
                                     follow_redirects=True).text
     assert "状态的记录不能修改" in page
     assert fetch(app, name, record_id, field)[0] != "改过"
@@ -333,7 +321,7 @@ def edit_with_own_values(app, rnd, name, record_id, **changes):
                        if hasattr(record, key)}, participants=None)
         values.update(changes)
         data = payload(model, values)
-    return login(app, "clerk").post(f"/admin/{name}/edit/?id={record_id}", data=data)
+    return client_of(app, "clerk").post(f"/admin/{name}/edit/?id={record_id}", data=data)
 
 
 def test_a_state_smuggled_into_an_edit_is_ignored(app, rnd):
@@ -364,6 +352,6 @@ def test_renovation_hot_work_is_approved_only_while_the_works_are_on(app, rnd, r
         permit = db.session.get(FORMS["hot_work_permit"], record_id)
         permit.applicant_kind, permit.renovation_application_id = "renovation", renovation_id
         db.session.commit()
-    page = act(login(app, "manager"), "hot_work_permit", record_id, "approve").text
+    page = act(client_of(app, "manager"), "hot_work_permit", record_id, "approve")
     assert fetch(app, "hot_work_permit", record_id, "status") == (ends,)
     assert (f"关联的装修{serial}不在施工中" in page) == (ends == "site_checked")

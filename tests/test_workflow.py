@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import FORMS, Project, User
 from app.models.workflow import TransitionLog
 from app.workflow import perform
+from conftest import act
 
 ItemRelease = FORMS["item_release"]
 
@@ -30,10 +31,6 @@ def state_of(app, record_id):
         return db.session.get(ItemRelease, record_id).status
 
 
-def act(client, record_id, action, comment=""):
-    return client.post(f"/admin/item_release/transition/{action}?id={record_id}", data={"comment": comment},
-                       follow_redirects=True)
-
 
 @pytest.mark.parametrize("role, action, start, comment, values, ends, message", [
     ("manager", "approve", "submitted", "", {}, "approved", "已完成操作"),
@@ -53,7 +50,7 @@ def test_transitions(app, rnd, role, action, start, comment, values, ends, messa
     client = app.test_client()
     password = {"clerk2": "clerk-demo-2"}.get(role, f"{role}-demo-1")
     client.post("/login", data={"username": role, "password": password})
-    page = act(client, record_id, action, comment).text
+    page = act(client, "item_release", record_id, action, comment)
     assert message in page
     assert state_of(app, record_id) == ends
 
@@ -61,7 +58,7 @@ def test_transitions(app, rnd, role, action, start, comment, values, ends, messa
 def test_each_decision_is_logged_and_shown_on_the_timeline(app, rnd, client_for):
     record_id = new_release(app, rnd)
     manager = client_for("manager")
-    act(manager, record_id, "approve", "同意,注意保护电梯")
+    act(manager, "item_release", record_id, "approve", "同意,注意保护电梯")
     with app.app_context():
         log = db.session.scalars(sa.select(TransitionLog).filter_by(table_name="item_releases", row_id=record_id)).one()
         assert (log.from_state, log.to_state, log.action, log.comment) == ("submitted", "approved", "approve",
@@ -73,7 +70,7 @@ def test_each_decision_is_logged_and_shown_on_the_timeline(app, rnd, client_for)
 
 def test_no_one_decides_on_their_own_request(app, rnd, client_for):
     record_id = new_release(app, rnd, creator="manager")
-    assert "不能审批自己登记的申请" in act(client_for("manager"), record_id, "approve").text
+    assert "不能审批自己登记的申请" in act(client_for("manager"), "item_release", record_id, "approve")
     assert state_of(app, record_id) == "submitted"
 
 

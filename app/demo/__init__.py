@@ -13,6 +13,7 @@ from ..models import (
     Owner, Project, PublicArea, Resident, StaffMember, Unit, UnitOwner, User,
 )
 from ..models.forms.surveys import SatisfactionSurvey, SatisfactionSurveyResponse
+from ..models.types import local_today
 from .desk import walk_flows
 from .generator import build, fake_record, id18, mobile, person_name, recent_moment, uscc, within_estate
 
@@ -212,7 +213,7 @@ def seed_forms(rnd, project, per_form):
 
 def seed_survey(project):
     """This year's satisfaction campaign over the demo's questionnaires, one per unit (6.42, S2-6)."""
-    today = date.today()
+    today = local_today()
     survey = SatisfactionSurvey(project=project, title=f"{today.year}年度业户满意度调查", year=today.year,
                                 start_on=today - timedelta(days=90), end_on=today + timedelta(days=30))
     db.session.add(survey)  # moved-in households counted by the model

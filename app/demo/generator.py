@@ -1,12 +1,13 @@
 """Plausible values for any declared model, read off its column kinds; used by the demo data and the tests."""
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..models.types import utcnow
 from ..scoping import estate_condition
 from ..validators import USCC_CHARS, id18_check_char, uscc_check_char
 from ..views.declared import editable_fields, field_info
@@ -40,7 +41,7 @@ def plate(rnd):
 
 
 def recent_moment(rnd, days=60):
-    return datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(minutes=rnd.randrange(60, days * 1440))
+    return utcnow().replace(second=0, microsecond=0) - timedelta(minutes=rnd.randrange(60, days * 1440))
 
 
 def _number(info, rnd, default_low, default_high, whole=True):

@@ -1,5 +1,6 @@
 """Accounts and roles: a user may hold several roles."""
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -58,7 +59,7 @@ class User(UserMixin, db.Model):
     staff = relationship("StaffMember", foreign_keys=[staff_id], info=dict(label="员工档案", en="Staff record"))
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

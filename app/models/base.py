@@ -1,6 +1,5 @@
 """Shared columns and the registry of forms: every model of the 60 builds on these mixins."""
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import declared_attr, relationship
@@ -8,9 +7,7 @@ from sqlalchemy.orm import declared_attr, relationship
 from ..extensions import db
 from ..i18n import L
 from . import fields as f
-from .types import UTCDateTime, utcnow
-
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+from .types import LOCAL_TZ, UTCDateTime, utcnow  # noqa: F401 (LOCAL_TZ is re-exported: forms read it here)
 
 GROUPS = {
     "front_desk": ("前台与来访", "Front desk"),

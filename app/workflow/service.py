@@ -4,8 +4,8 @@ from flask import current_app
 
 from ..extensions import db
 from ..i18n import text
-from ..models.types import utcnow
-from ..models.workflow import TransitionLog
+from ..core.time import utcnow
+from .log import TransitionLog
 from .flow import Refused, flow_of, may_act
 
 

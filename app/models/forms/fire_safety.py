@@ -147,7 +147,7 @@ class HotWorkPermit(FormRecord, db.Model):
                     "Link the construction permit"),
         date_order("start_at", "end_at"),
         Rule("end_at", lambda d: d.get("start_at") is None or d.get("end_at") is None
-             or d["start_at"].date() == d["end_at"].date(), "动火须在同一天内", "Hot work must start and end the same day"),
+             or _local_day(d["start_at"]) == _local_day(d["end_at"]), "动火须在同一天内", "Hot work must start and end the same day"),
         Rule("operator_cert_expiry", lambda d: d.get("operator_cert_expiry") is None or d.get("end_at") is None
              or d["operator_cert_expiry"] >= d["end_at"].date(), "操作证须在动火期间有效",
              "The operator's certificate must be valid on the work day"),

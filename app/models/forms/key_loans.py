@@ -256,7 +256,7 @@ class KeyLoan(FormRecord, db.Model):
     @is_overdue.inplace.expression
     @classmethod
     def _is_overdue(cls):
-        return sa.and_(cls.status == "lent", cls.expected_return_at < sa.func.now())
+        return sa.and_(cls.status == "lent", cls.expected_return_at < utcnow())  # the app's clock, not the database's
 
     @classmethod
     def worklist(cls, project_id=None):

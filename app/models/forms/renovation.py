@@ -1,5 +1,5 @@
 """装修管理: the renovation application, its undertakings, permits and worker passes (6.16, 6.18–6.22, 6.55)."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import relationship
@@ -7,9 +7,10 @@ from sqlalchemy.orm import relationship
 from ...extensions import db
 from ...i18n import Choices, text
 from .. import fields as f
-from ..base import LOCAL_TZ, Form, FormRecord, LineItem
+from ..base import Form, FormRecord, LineItem
 from ..enums import ID_TYPE
 from ..rules import Rule, date_order, equals, id_document, required_if
+from ..types import local_today
 from .renovation_flow import ENDED, RENOVATION_DOC, RENOVATION_FLOW, RENOVATION_STATE, WAITING, _logs, permits
 
 APPLICANT_TYPE = Choices(owner="产权人", occupant="物业使用人")
@@ -130,7 +131,7 @@ class RenovationApplication(FormRecord, db.Model):
             waiting.insert(0, text(f"原因:{why[-1].comment}", f"Why: {why[-1].comment}"))
         permit = (permits(self) or [None])[-1]
         if self.status in ("in_progress", "suspended") and permit is not None:
-            expired = permit.valid_to < datetime.now(LOCAL_TZ).date()
+            expired = permit.valid_to < local_today()
             waiting.append(text(f"施工许可证有效期至{permit.valid_to}" + (",已超期,须办理延期" if expired else ""),
                                 f"The permit runs to {permit.valid_to}" + (", overdue" if expired else "")))
         return label, waiting

@@ -1,5 +1,4 @@
 """装修管理 (flow): the renovation application's states and steps (§4.1), with guards reading its related forms."""
-from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -9,7 +8,7 @@ from ...i18n import Choices, text
 from ...workflow import Flow, sets, Transition
 from ..base import FORMS, LOCAL_TZ, AuditLog
 from ..lookups import UnitOwner
-from ..types import utcnow
+from ..types import local_today, utcnow
 from ..workflow import TransitionLog
 
 RENOVATION_STATE = Choices(draft="草稿", submitted="已申报", under_review="审核中", returned="退回补正",
@@ -267,7 +266,7 @@ def _refundable(r):
     if due is None:
         out = [text("须有合格的竣工检查(6.28)", "A passed completion check (6.28) is required")]
     else:
-        out = _need(datetime.now(LOCAL_TZ).date() >= due, f"观察期至{due},期满方可退保证金",
+        out = _need(local_today() >= due, f"观察期至{due},期满方可退保证金",
                     f"The observation period runs to {due}")
     out += [text(f"{line.worker_name}的工作证未交回", f"{line.worker_name}'s pass is not back")
             for line in pass_lines(r) if line.returned_at is None]

@@ -3,7 +3,6 @@
 The figures are read-only and computed from the registers (app/reports) when a record is made or its period,
 estate or building changes, and never otherwise: what was submitted does not change afterwards.
 """
-from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -13,6 +12,7 @@ from ...i18n import Choices
 from .. import fields as f
 from ..base import Form, FormRecord, LineItem
 from ..rules import Rule, date_order, equals, required_if
+from ..types import local_today
 
 PERIOD_TYPE = Choices(day="日", week="周", month="月")
 SUMMARY_PERIOD = Choices(week="周", month="月")
@@ -209,7 +209,7 @@ class ArrearsRecord(FormRecord, db.Model):
         date_order("period_from", "period_to"),
         required_if("pay_deadline", lambda d: d.get("status") not in (None, "", "generated") or d.get("actions"),
                     "已通知业主的须填写交费期限", "Give the payment deadline once the owner is notified"),
-        required_if("dunning_staff", lambda d: d.get("pay_deadline") is not None and d["pay_deadline"] < date.today(),
+        required_if("dunning_staff", lambda d: d.get("pay_deadline") is not None and d["pay_deadline"] < local_today(),
                     "交费期限已过,须指定催缴专人", "Name a collector once the deadline has passed"),
     )
 

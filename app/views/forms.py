@@ -120,6 +120,8 @@ class FormView(AttachmentsMixin, DeclaredModelView):
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
         """Refuse to edit a record its state locks (an approved application, a closed loan)."""
+        if len(request.args.getlist("id")) > 1:  # Flask-Admin would join them into another id ("1", "0" -> 10)
+            abort(404)
         record = self.get_one(request.args.get("id", "")) if request.args.get("id") else None
         if record is not None and lock_reason(record):
             flash(lock_reason(record), "error")

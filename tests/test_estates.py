@@ -77,7 +77,7 @@ def view_of(app, endpoint):
 def listed_ids(client, url):
     """The ids of the rows a list page shows (read off each row's link to its details)."""
     html = client.get(url).get_data(as_text=True)
-    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
+    body = re.search(r"</thead>(.*?)</table>", html, re.S)
     return {int(i) for i in re.findall(r"details/\?id=(\d+)", body.group(1) if body else "")}
 
 

@@ -1,7 +1,6 @@
 """Records that stay true: locks on every route, fields a flow owns, fixed deadline anchors, four eyes, ids that are
 never reused, and documents that go with their record."""
 import io
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -9,7 +8,6 @@ from flask_login import login_user
 
 from app.extensions import db
 from app.models import FORMS, Attachment, AuditLog, TransitionLog, User
-from app.models.base import LOCAL_TZ
 from app.views.declared import editable_fields
 from app.workflow import flow_of
 from tests.formdata import editable, errors_in, line_relations, payload
@@ -149,7 +147,9 @@ def test_fields_a_flow_sets_are_ignored_when_posted(app, client_for, rnd):
         assert not any(f'name="{field}"' in page for field in fields)
 
 
-def test_a_complaints_received_time_is_fixed_once_its_flow_started(app, client_for):
+def test_a_complaints_received_time_is_fixed_once_its_flow_started(app, client_for, rnd):
+    from app.demo.generator import fake_record
+
     model = FORMS["complaint_ticket"]
     manager = client_for("manager")
     with app.app_context():
@@ -164,8 +164,8 @@ def test_a_complaints_received_time_is_fixed_once_its_flow_started(app, client_f
         db.session.commit()
         moved = {**current_payload(started), "received_at": "2030-01-01 09:00"}
         started_id, received = started.id, started.received_at
-        fresh_data = {**current_payload(fresh), "received_at": (fresh.received_at - timedelta(minutes=5)).astimezone(
-            LOCAL_TZ).strftime("%Y-%m-%d %H:%M")}
+        values, lines = fake_record(model, rnd, optional=1.0)
+        fresh_data = payload(model, values, lines)
         fresh_id = fresh.id
     response = manager.post(f"/admin/complaint_ticket/edit/?id={started_id}", data=moved)
     assert response.status_code == 200

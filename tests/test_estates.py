@@ -98,7 +98,6 @@ def test_another_estates_record_is_absent_from_lists_counts_searches_and_exports
         "serial_no" not in FORMS[name].__search__
     exported = clerk.get(f"/admin/{name}/export/csv/").get_data(as_text=True)  # serials repeat across estates
     assert "翠湖花园" in exported and "榕苑居" not in exported
-    assert "榕苑居" in clerk3.get(f"/admin/{name}/export/csv/").get_data(as_text=True)
     model = FORMS[name]
     with signed_in(app, "clerk"):
         counted = view_of(app, name).get_count_query().scalar()
@@ -214,10 +213,10 @@ def test_repeated_and_odd_ids_answer_404(app, clients, records):
 def test_inbox_due_list_home_and_reports_keep_to_the_estate(app, clients, records):
     with app.app_context():
         second = estate("RYJ")
-        theirs = {serial for name, rec in records.items() for serial in [rec["other"][1]] if flow_of(FORMS[name])}
-        # a record of the second estate waiting for a decision, late and due, so it would show everywhere
-        ticket = db.session.get(FORMS["complaint_ticket"], records["complaint_ticket"]["other"][0])
-        serial = ticket.serial_no
+        # serial numbers repeat across estates: a record is known on these pages by the link to its page
+        theirs = {f"/admin/{name}/details/?id={rec['other'][0]}\"" for name, rec in records.items()
+                  if flow_of(FORMS[name])}
+        serial = theirs.pop()
     for user, path in (("manager", "/admin/inbox/"), ("manager", "/admin/due/"), ("clerk", "/admin/due/"),
                        ("manager", "/admin/"), ("clerk", "/admin/"), ("clerk", f"/admin/due/?project={second.id}")):
         page = clients[user].get(path).get_data(as_text=True)

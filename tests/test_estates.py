@@ -246,11 +246,11 @@ def test_the_administrator_gives_users_their_estates(app, clients, records):
         second = estate("RYJ").id
         clerk_role = next(role.id for role in db.session.scalar(sa.select(User).filter_by(username="clerk")).roles)
     data = {"username": "zhou", "display_name": "周前台", "roles": [str(clerk_role)], "projects": [str(second)],
-            "is_active": "y", "locale": "zh_Hans_CN", "new_password": "zhou-demo-pass-1"}
+            "is_active": "y", "locale": "zh_Hans_CN", "new_password": "Qiantai-desk-2931"}
     assert clients["admin"].post("/admin/user/new/", data=data).status_code == 302
     with app.app_context():
         user = db.session.scalar(sa.select(User).filter_by(username="zhou"))
         assert [p.code for p in user.projects] == ["RYJ"] and not user.all_projects
-    zhou = login(app.test_client(), "zhou", "zhou-demo-pass-1")
+    zhou = login(app.test_client(), "zhou", "Qiantai-desk-2931")
     page = zhou.get("/admin/call_visit_log/?page_size=100").get_data(as_text=True)
     assert records["call_visit_log"]["other"][1] in page and records["call_visit_log"]["own"][1] not in page

@@ -178,7 +178,7 @@ class KeyLoan(FormRecord, db.Model):
         Transition("reject", ("不予借出", "Refuse"), ("pending_approval",), "rejected", ("cs_supervisor",),
                    decision=True, needs_comment=True, style="danger"),
         Transition("return", ("归还入柜", "Return"), ("lent",), "returned", ("front_desk",), guard=_can_return,
-                   effect=_return),
+                   effect=_return, fields=("key_condition",)),  # checked at the counter; 报失 writes "lost" itself
         Transition("report_lost", ("报失", "Report lost"), ("lent",), "lost", ("cs_supervisor",), needs_comment=True,
                    guard=_can_report_lost, effect=_lose, style="danger"),
         Transition("issue", ("发给业主(领用)", "Issue to the owner"), ("registered",), "issued", ("front_desk",),

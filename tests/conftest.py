@@ -164,6 +164,15 @@ def base_url(app):
     thread.join(timeout=10)
 
 
+def sign_in(page, username="clerk"):
+    """Sign a browser page in as a demo user, through the login form."""
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORDS[username])
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/**")
+
+
 @contextmanager
 def chromium(base_url, width=1366, height=900):
     """A fresh headless chromium context on the served app, in Chinese."""

@@ -10,7 +10,7 @@ from app.models import ComplaintCategory, StaffMember, Unit
 from app.models.base import LOCAL_TZ
 from app.models.forms.complaints import ComplaintTicket
 from app.models.forms.front_desk import CallVisitLog
-from conftest import PASSWORDS, chromium, make_app, require_chromium
+from conftest import chromium, make_app, require_chromium, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -54,11 +54,7 @@ def test_clerk_registers_a_call_in_the_browser(app, page, tmp_path):
         staff = StaffMember.query.filter_by(is_active=True).order_by(StaffMember.id).first()
         unit_id, staff_id, staff_no, staff_name = unit.id, staff.id, staff.employee_no, staff.name
 
-    page.goto("/login")
-    page.fill("#username", "clerk")
-    page.fill("#password", PASSWORDS["clerk"])
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/**")
+    sign_in(page, "clerk")
 
     page.goto("/admin/call_visit_log/new/")
     page.fill("#contact_at", "2024-05-06 09:30:00")
@@ -124,11 +120,7 @@ def test_clerk_finds_a_unit_from_the_top_bar_and_opens_its_file(app, page, tmp_p
         db.session.remove()
 
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto("/login")
-    page.fill("#username", "clerk")
-    page.fill("#password", PASSWORDS["clerk"])
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/**")
+    sign_in(page, "clerk")
     page.fill("#top-search", spelling)
     page.press("#top-search", "Enter")
     page.wait_for_url("**/admin/find/**")

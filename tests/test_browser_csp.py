@@ -4,7 +4,7 @@ import pytest
 
 from app.extensions import db
 from app.models.forms.front_desk import CallVisitLog
-from conftest import PASSWORDS, chromium, require_chromium
+from conftest import chromium, require_chromium, sign_in
 from test_browser import app  # noqa: F401  (the served demo app, shared with that module)
 
 require_chromium()
@@ -26,11 +26,7 @@ def admin_page(base_url):  # noqa: F811
         page = context.new_page()
         page.console_errors = []
         page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
-        page.goto("/login")
-        page.fill("#username", "admin")
-        page.fill("#password", PASSWORDS["admin"])
-        page.click("button[type=submit]")
-        page.wait_for_url("**/admin/**")
+        sign_in(page, "admin")
         yield page
 
 

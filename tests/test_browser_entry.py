@@ -11,7 +11,7 @@ from app.models.base import LOCAL_TZ
 from app.models.forms.front_desk import CallVisitLog
 from app.models.forms.renovation import RenovationApplication
 from app.models.types import clock_at
-from conftest import PASSWORDS
+from conftest import sign_in
 from test_browser import app, page, pick_ajax  # noqa: F401  (the served demo app and a chromium page)
 
 pytestmark = pytest.mark.browser
@@ -19,13 +19,6 @@ NOW = datetime(2026, 12, 2, 1, 5, tzinfo=timezone.utc)  # 09:05 in Shanghai
 VALUES = """els => els.filter(e => e.name && e.type !== 'hidden' || e.dataset.role === 'select2-ajax')
                   .map(e => [e.name, e.type === 'checkbox' ? e.checked : e.value])"""
 
-
-def log_in(page, username="clerk"):
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORDS[username])
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/**")
 
 
 def form_values(page):
@@ -59,7 +52,7 @@ def test_tabbing_through_a_new_form_sets_only_its_declared_defaults(app, page, e
     with app.app_context():
         before = db.session.scalar(sa.select(sa.func.count()).select_from(model))
         db.session.remove()
-    log_in(page)
+    sign_in(page)
     with clock_at(NOW):
         page.set_viewport_size({"width": 1366, "height": 900})
         page.goto(f"/admin/{endpoint}/new/")
@@ -97,7 +90,7 @@ def test_a_typed_time_is_stored_as_typed(app, page):
         staff = db.session.scalar(sa.select(StaffMember).where(StaffMember.is_active.is_(True)).order_by(StaffMember.id))
         staff_no, staff_name = staff.employee_no, staff.name
         db.session.remove()
-    log_in(page)
+    sign_in(page)
     page.goto("/admin/call_visit_log/new/")
     page.fill("#contact_at", "")
     page.type("#contact_at", "2026-12-02 10:30")
@@ -126,7 +119,7 @@ def test_a_typed_time_is_stored_as_typed(app, page):
 
 
 def test_a_required_choice_left_blank_is_refused_at_its_field(app, page):
-    log_in(page)
+    sign_in(page)
     page.goto("/admin/call_visit_log/new/")
     assert page.input_value("#category") == "__None"
     assert page.locator("#s2id_category .select2-chosen").inner_text() == "请选择"

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import FORMS, StaffMember, User
 from app.models.types import clock_at
 from app.workflow import finish, perform
-from conftest import PASSWORDS, chromium, make_app, require_chromium
+from conftest import chromium, make_app, require_chromium, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -36,11 +36,7 @@ def page(base_url):
     """A logged-in manager's page in a fresh headless chromium."""
     with chromium(base_url) as context:
         page = context.new_page()
-        page.goto("/login")
-        page.fill("#username", "manager")
-        page.fill("#password", PASSWORDS["manager"])
-        page.click("button[type=submit]")
-        page.wait_for_url("**/admin/**")
+        sign_in(page, "manager")
         yield page
 
 

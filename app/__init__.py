@@ -20,7 +20,7 @@ def create_app(overrides=None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import models, reports  # noqa: F401  (every model, the session hooks, the report forms' reaction)
+    from . import domains, models, reports  # noqa: F401  (every form and model, the session hooks, the reactions)
     from .cli import register_commands
     from .security import init_security
     from .views import init_views

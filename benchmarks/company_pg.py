@@ -17,9 +17,9 @@ from app.demo.generator import mobile, person_name
 from app.extensions import db
 from app.models import ComplaintCategory, Project, StaffMember, User
 from app.models.base import LOCAL_TZ
-from app.models.forms.complaint_flow import COMPLAINT_STATE, running_deadline
-from app.models.forms.complaints import ComplaintTicket
-from app.models.forms.front_desk import CALL_CATEGORY, CONTACT_MODE, ROUTING, CallVisitLog
+from app.servicedesk.complaint_flow import COMPLAINT_STATE, running_deadline
+from app.servicedesk.complaints import ComplaintTicket
+from app.servicedesk.front_desk import CALL_CATEGORY, CONTACT_MODE, ROUTING, CallVisitLog
 from app.models.lookups import Building, Unit
 from app.models.types import utcnow
 

@@ -28,7 +28,7 @@ from app.demo.generator import mobile, person_name
 from app.extensions import db
 from app.models import Project, StaffMember, Unit, User
 from app.models.base import LOCAL_TZ
-from app.models.forms.front_desk import CALL_CATEGORY, CONTACT_MODE, ROUTING, CallVisitLog
+from app.servicedesk.front_desk import CALL_CATEGORY, CONTACT_MODE, ROUTING, CallVisitLog
 from app.views.declared import field_info
 
 WARMUPS, REPEATS = 2, 15

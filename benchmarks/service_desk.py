@@ -20,10 +20,10 @@ from app.demo.generator import mobile, person_name
 from app.extensions import db
 from app.models import ComplaintCategory, Department, Project, StaffMember, Unit, User
 from app.models.base import LOCAL_TZ
-from app.models.forms.complaint_flow import COMPLAINT_STATE, running_deadline
-from app.models.forms.complaints import ComplaintTicket
-from app.models.forms.front_desk import WorkOrder
-from app.models.forms.work_flow import WORK_ORDER_STATES
+from app.servicedesk.complaint_flow import COMPLAINT_STATE, running_deadline
+from app.servicedesk.complaints import ComplaintTicket
+from app.servicedesk.front_desk import WorkOrder
+from app.servicedesk.work_flow import WORK_ORDER_STATES
 from app.models.types import utcnow
 from app.reports import compute
 from list_views import QueryCounter, build_app, get_ok, measure

@@ -10,7 +10,7 @@ from app.demo.generator import build, fake_record
 from app.extensions import db
 from app.models import FORMS, Building, ComplaintCategory, FeeItem, Project, Unit, User
 from app.models.base import LOCAL_TZ
-from app.models.forms.renovation import WorkerPassLine
+from app.renovation.models import WorkerPassLine
 from app.models.workflow import TransitionLog
 
 START, END = date(2024, 3, 1), date(2024, 3, 31)  # the period of every report below: March 2024, Shanghai time

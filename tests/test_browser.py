@@ -8,8 +8,8 @@ from app.demo import load_demo
 from app.extensions import db
 from app.models import ComplaintCategory, StaffMember, Unit
 from app.models.base import LOCAL_TZ
-from app.models.forms.complaints import ComplaintTicket
-from app.models.forms.front_desk import CallVisitLog
+from app.servicedesk.complaints import ComplaintTicket
+from app.servicedesk.front_desk import CallVisitLog
 from conftest import chromium, make_app, require_chromium, sign_in
 
 pytestmark = pytest.mark.browser
@@ -106,7 +106,7 @@ def test_clerk_finds_a_unit_from_the_top_bar_and_opens_its_file(app, page, tmp_p
     import random
 
     from app.demo.generator import fake_record
-    from app.models.forms.renovation import RenovationApplication
+    from app.renovation.models import RenovationApplication
 
     with app.app_context():
         renovation = RenovationApplication.query.order_by(RenovationApplication.id).first()

@@ -3,7 +3,7 @@ create form with inline lines, a details page; the buttons that were inline oncl
 import pytest
 
 from app.extensions import db
-from app.models.forms.front_desk import CallVisitLog
+from app.servicedesk.front_desk import CallVisitLog
 from conftest import chromium, require_chromium, sign_in
 from test_browser import app  # noqa: F401  (the served demo app, shared with that module)
 

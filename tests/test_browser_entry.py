@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Project, StaffMember, User
 from app.models.base import LOCAL_TZ
-from app.models.forms.front_desk import CallVisitLog
-from app.models.forms.renovation import RenovationApplication
+from app.servicedesk.front_desk import CallVisitLog
+from app.renovation.models import RenovationApplication
 from app.models.types import clock_at
 from conftest import sign_in
 from test_browser import app, page, pick_ajax  # noqa: F401  (the served demo app and a chromium page)

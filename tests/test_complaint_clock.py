@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import FORMS, ComplaintCategory, Project, StaffMember, Unit, User
 from app.models.base import LOCAL_TZ
-from app.models.forms.complaint_flow import running_deadline
-from app.models.forms.revisits import RevisitRecord
+from app.servicedesk.complaint_flow import running_deadline
+from app.servicedesk.revisits import RevisitRecord
 from app.models.types import clock_at
 from app.workflow import perform
 from conftest import first

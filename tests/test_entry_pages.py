@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import FORMS, User
-from app.models.forms.complaints import ComplaintTicket
+from app.servicedesk.complaints import ComplaintTicket
 from app.views.entry import later_fields, parse_local, parse_typed
 from crawl import shown_text
 

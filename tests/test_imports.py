@@ -12,7 +12,7 @@ from app.demo.generator import id18
 from app.extensions import db
 from app.imports import IMPORTS, ImportLog
 from app.models import AuditLog, Building, Owner, Unit, UnitOwner
-from app.models.forms.front_desk import CallVisitLog, FrontDeskLedgerEntry
+from app.servicedesk.front_desk import CallVisitLog, FrontDeskLedgerEntry
 from app.models.types import clock_at
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)

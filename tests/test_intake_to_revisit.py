@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import FORMS, ComplaintCategory, Department, Project, StaffMember, Unit, User
 from app.models.base import LOCAL_TZ
-from app.models.forms.revisits import RevisitRecord, revisit_due
+from app.servicedesk.revisits import RevisitRecord, revisit_due
 from app.models.types import clock_at
 from app.models.workflow import TransitionLog
 from app.views.declared import field_info

@@ -15,9 +15,9 @@ from app.core.saving import Refused, save
 from app.extensions import db
 from app.models import Building, Department, Key, KeyCategory, Project, StaffMember, Unit, User
 from app.models.base import LOCAL_TZ
-from app.models.forms.front_desk import WorkOrder
-from app.models.forms.key_loans import KeyInventoryCount, KeyLoan
-from app.models.forms.keys import CommonKeyHandover, KeyCustodyDeclaration, UnitKeyHandover
+from app.servicedesk.front_desk import WorkOrder
+from app.keys.loans import KeyInventoryCount, KeyLoan
+from app.keys.models import CommonKeyHandover, KeyCustodyDeclaration, UnitKeyHandover
 from app.models.types import utcnow
 from app.models.workflow import TransitionLog
 from app.workflow import finish, perform

@@ -510,7 +510,7 @@ def test_a_clerk_sees_an_overrun_permit_on_the_units_renovation(app):
 
 
 def test_a_unit_page_says_where_its_renovation_stands(app, client_for):
-    from app.models.forms.renovation import RenovationApplication
+    from app.renovation.models import RenovationApplication
 
     with app.app_context():
         application = db.session.scalars(sa.select(RenovationApplication).order_by(RenovationApplication.id)).first()

@@ -8,8 +8,8 @@ from app.core.saving import save
 from app.extensions import db
 from app.models import Building, Project, Unit
 from app.models.base import LOCAL_TZ
-from app.models.forms.revisits import REVISIT_DAYS, RevisitRecord
-from app.models.forms.surveys import (
+from app.servicedesk.revisits import REVISIT_DAYS, RevisitRecord
+from app.servicedesk.surveys import (
     SatisfactionSurvey, SatisfactionSurveyResponse, SurveyFigures, SurveyRatingLine, revisit_state,
 )
 from app.models.types import clock_at

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.demo.generator import build, fake_record
 from app.extensions import db
 from app.models import FORMS, Building, StaffMember, User
-from app.models.forms.handover import _full_takeover_allowed
+from app.handover.models import _full_takeover_allowed
 from app.models.workflow import TransitionLog
 from app.workflow import perform
 from conftest import NOW, first

@@ -13,7 +13,7 @@ from ..models import (
     FORMS, Building, ComplaintCategory, Contractor, Department, FeeItem, FireExtinguisher, Key, KeyCategory,
     Owner, Project, PublicArea, Resident, StaffMember, Unit, UnitOwner, User,
 )
-from ..models.forms.surveys import SatisfactionSurvey, SatisfactionSurveyResponse
+from ..servicedesk.surveys import SatisfactionSurvey, SatisfactionSurveyResponse
 from ..models.types import clock_at, local_today
 from .desk import tell, walk_flows
 from .requests import walk_key_loans, walk_renovations

@@ -10,7 +10,7 @@ from flask import current_app
 from ..core.saving import Refused, save
 from ..extensions import db
 from ..models import FORMS, StaffMember, User
-from ..models.forms.revisits import latest_revisit
+from ..servicedesk.revisits import latest_revisit
 from ..models.types import as_utc, clock_at, utcnow
 from ..workflow import finish, perform
 

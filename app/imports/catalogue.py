@@ -2,8 +2,8 @@
 from ..models import (
     Building, Contractor, Department, Key, KeyCategory, Owner, Project, Resident, StaffMember, Unit, UnitOwner,
 )
-from ..models.forms.front_desk import CallVisitLog
-from ..models.forms.owners import OwnerRegistration
+from ..servicedesk.front_desk import CallVisitLog
+from ..residents.models import OwnerRegistration
 from .spec import LOOKUP_ROLES, REGISTER_ROLES, Field, Finder, Import, Part, Ref
 
 PROJECT = Finder(Project, ("code",), ("项目编码",), ("项目", "estate"))

@@ -1,6 +1,6 @@
-"""All models; importing this package registers every form in base.FORMS."""
+"""The shared records: the register (estates, units, owners, staff, keys), users, audit rows and the base every form
+builds on. The forms themselves live in the domain packages (see app/domains.py)."""
 from . import events  # noqa: F401  (session hooks)
-from . import forms  # noqa: F401
 from .auth import ROLES, Role, User
 from .base import FORMS, GROUPS, AuditLog, FormRecord, LineItem, Lookup, SerialCounter
 from .attachments import Attachment  # noqa: F401

@@ -7,7 +7,8 @@ from it and this module does not change.
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models.forms.reports import ARREARS_STATES, ArrearsRecord
+from ..arrears.flow import ARREARS_STATES
+from ..arrears.models import ArrearsRecord
 from ..models.lookups import FeeItem
 from .figures import Chart, Figure, Figures, Table, choice_pair, counted, money, pair
 

@@ -2,9 +2,9 @@
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models.forms.complaint_flow import SATISFIED
-from ..models.forms.complaints import ComplaintTicket
-from ..models.forms.revisits import RevisitRecord
+from ..servicedesk.complaint_flow import SATISFIED
+from ..servicedesk.complaints import ComplaintTicket
+from ..servicedesk.revisits import RevisitRecord
 from ..models.lookups import ComplaintCategory
 from .figures import Chart, Figure, Figures, Table, counted, pair, rate, within
 

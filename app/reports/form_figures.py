@@ -1,7 +1,7 @@
 """The five report forms take their figures from the registers when made or re-scoped, whoever saves them."""
 from ..core.saving import reacts_to
 from ..models.fields import snake
-from ..models.forms.reports import ComplaintSummary, Computed
+from .forms import ComplaintSummary, Computed
 from .complaints import category_lines
 from .registry import compute
 

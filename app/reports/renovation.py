@@ -7,9 +7,9 @@ figures (施工中, 停工, 保证金在押) are the state at the end of the per
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models.forms.renovation import RenovationApplication, RenovationGuarantee, RenovationWorkerPass, WorkerPassLine
-from ..models.forms.renovation_flow import RENOVATION_STATE
-from ..models.forms.renovation_works import RectificationNotice, RenovationCompletionInspection
+from ..renovation.models import RenovationApplication, RenovationGuarantee, RenovationWorkerPass, WorkerPassLine
+from ..renovation.flow import RENOVATION_STATE
+from ..renovation.works import RectificationNotice, RenovationCompletionInspection
 from ..models.lookups import Unit
 from ..models.workflow import TransitionLog
 from .figures import Chart, Figure, Figures, Table, choice_pair, counted, money, pair, utc_bounds, within

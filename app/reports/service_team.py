@@ -2,14 +2,14 @@
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models.forms.complaint_flow import CLOSED_STATES
-from ..models.forms.complaints import ComplaintTicket
-from ..models.forms.front_desk import CallVisitLog, FrontDeskLedgerEntry, WorkOrder
-from ..models.forms.owners import MoveInReceipt
-from ..models.forms.renovation import RenovationApplication
-from ..models.forms.renovation_flow import WORKING
-from ..models.forms.revisits import REVISIT_TARGETS, REVISIT_TYPE, RevisitRecord
-from ..models.forms.work_flow import OPEN_WORK
+from ..servicedesk.complaint_flow import CLOSED_STATES
+from ..servicedesk.complaints import ComplaintTicket
+from ..servicedesk.front_desk import CallVisitLog, FrontDeskLedgerEntry, WorkOrder
+from ..residents.models import MoveInReceipt
+from ..renovation.models import RenovationApplication
+from ..renovation.flow import WORKING
+from ..servicedesk.revisits import REVISIT_TARGETS, REVISIT_TYPE, RevisitRecord
+from ..servicedesk.work_flow import OPEN_WORK
 from ..models.lookups import Building, Unit
 from ..models.types import utcnow
 from .complaints import complaint_counts

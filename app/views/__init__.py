@@ -7,7 +7,7 @@ from flask_admin.theme import Bootstrap4Theme
 from ..i18n import L, text
 from ..models import FORMS, GROUPS, LOOKUPS
 from ..models.fields import snake
-from ..models.forms.key_loans import KeyInventoryCount  # a register of the manual's rules, not one of the 60
+from ..keys.loans import KeyInventoryCount  # a register of the manual's rules, not one of the 60
 from ..security import csp_nonce
 from .auth import bp as auth_bp
 from .base import DeclaredModelView, LookupView, local_time

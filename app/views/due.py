@@ -19,8 +19,8 @@ from ..i18n import L, text
 from ..models import FORMS
 from ..models.base import LOCAL_TZ
 from ..models.fields import snake
-from ..models.forms.complaint_flow import DUE_KIND
-from ..models.forms.work_flow import OPEN_WORK
+from ..servicedesk.complaint_flow import DUE_KIND
+from ..servicedesk.work_flow import OPEN_WORK
 from ..models.types import as_utc, utcnow
 from ..workflow import flow_of
 from .base import SecuredView

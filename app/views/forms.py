@@ -10,7 +10,7 @@ from ..extensions import db
 from ..i18n import text
 from ..models import FORMS
 from ..models.fields import snake
-from ..models.forms.intake import prefill, targets_of
+from ..servicedesk.intake import prefill, targets_of
 from ..validators import as_id
 from ..workflow import available, finish, flow_of, perform
 from .attachments import AttachmentsMixin, attachments_of, kinds_for

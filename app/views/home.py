@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import FORMS, GROUPS
 from ..models.base import LOCAL_TZ
-from ..models.forms.work_flow import OPEN_WORK
+from ..servicedesk.work_flow import OPEN_WORK
 from ..models.types import as_utc, local_today, utcnow
 from ..reports import compute
 from .base import Secured, default_project

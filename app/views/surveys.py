@@ -3,8 +3,8 @@ from flask import request
 
 from ..i18n import L
 from ..models.enums import SATISFACTION
-from ..models.forms.complaints import SURVEY_ITEM
-from ..models.forms.surveys import REVISIT_STATE, SatisfactionSurvey, moved_in_households
+from ..servicedesk.complaints import SURVEY_ITEM
+from ..servicedesk.surveys import REVISIT_STATE, SatisfactionSurvey, moved_in_households
 from ..reports.figures import Chart, choice_pair, pair
 from .base import DeclaredModelView, default_project
 

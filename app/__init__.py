@@ -6,11 +6,13 @@ from flask import Flask, redirect, url_for
 from . import config
 from .extensions import babel, csrf, db, login_manager, migrate
 from .i18n import select_locale
+from .routing import LazyBuildRule
 
 
 def create_app(overrides=None) -> Flask:
     """Build the application: configuration, extensions, views and commands."""
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    app.url_rule_class = LazyBuildRule
     config.load(app, overrides)
 
     db.init_app(app)

@@ -1,5 +1,5 @@
 """Bilingual text: Chinese first, English derived from field names unless given."""
-from flask import has_request_context, session
+from flask import g, has_request_context, session
 from flask_babel import LazyString, get_locale
 from flask_login import current_user
 
@@ -17,7 +17,12 @@ def select_locale() -> str:
 
 def is_english() -> bool:
     """Tell whether the current request speaks English."""
-    return has_request_context() and str(get_locale() or DEFAULT_LOCALE).startswith("en")
+    if not has_request_context():
+        return False
+    # kept in g beside Flask-Babel's own cached locale: an export asks once per cell
+    if "english" not in g:
+        g.english = str(get_locale() or DEFAULT_LOCALE).startswith("en")
+    return g.english
 
 
 def humanize(name: str) -> str:

@@ -1,6 +1,6 @@
 """Personal data (issue 9 item 3): ID numbers and phones masked by field kind wherever they are shown, the full
 value revealed only on purpose by the roles named in PII_ROLES, and every reveal and export logged."""
-from flask import current_app
+from flask import current_app, g
 from flask_login import current_user
 
 from .extensions import db
@@ -43,10 +43,14 @@ def masked(model, name, value):
 
 def may_reveal(user=None) -> bool:
     """Whether the user holds a role that may see full personal data (PII_ROLES, mapped like FLOW_ROLES)."""
-    user = user or current_user
+    user = user or current_user._get_current_object()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return bool(user.role_codes & set(current_app.config.get("PII_ROLES", ("manager", "admin"))))
+    # an export asks once per row: the answer is kept for the request, per user
+    cached = g.setdefault("may_reveal", {})
+    if user.id not in cached:
+        cached[user.id] = bool(user.role_codes & set(current_app.config.get("PII_ROLES", ("manager", "admin"))))
+    return cached[user.id]
 
 
 def log_access(action, model, *, row_id=None, field=None, rows=None):

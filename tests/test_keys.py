@@ -311,6 +311,7 @@ def test_a_unit_key_handover_files_its_keys_once(app, client_for):
     clerk = client_for("clerk")
     with app.app_context():
         first, second = db.session.scalars(sa.select(Unit).order_by(Unit.id.desc()).limit(2)).all()
+        buildings = first.building.code, second.building.code  # read while the units are in a session
         lines = [dict(unit=first, key_kind="entry_door", quantity=2, trial_open_ok=True, cabinet_position="A柜-05"),
                  dict(unit=second, key_kind="mailbox", quantity=1, trial_open_ok=False, cabinet_position="")]
         keys_before = db.session.scalar(sa.select(sa.func.count(Key.id)))
@@ -321,8 +322,8 @@ def test_a_unit_key_handover_files_its_keys_once(app, client_for):
         items = sorted(handover.items, key=lambda line: line.id)
         keys = [db.session.scalar(sa.select(Key).filter_by(tag_no=line.tag_no)) for line in items]
         assert db.session.scalar(sa.select(sa.func.count(Key.id))) == keys_before + 2
-        assert re.fullmatch(rf"K-{first.building.code}-1-{first.room_no}-RH(-\d+)?", items[0].tag_no)
-        assert re.fullmatch(rf"K-{second.building.code}-1-{second.room_no}-XB(-\d+)?", items[1].tag_no)
+        assert re.fullmatch(rf"K-{buildings[0]}-1-{first.room_no}-RH(-\d+)?", items[0].tag_no)
+        assert re.fullmatch(rf"K-{buildings[1]}-1-{second.room_no}-XB(-\d+)?", items[1].tag_no)
         assert [(k.unit_id, k.floor, k.copies, k.cabinet_no, k.hook_position, k.status, k.key_category.code)
                 for k in keys] == [(first.id, first.floor, 2, "A柜", "05", "in_cabinet", "vacant_unit"),
                                    (second.id, second.floor, 1, "待上柜", "待定", "in_cabinet", "vacant_unit")]

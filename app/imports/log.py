@@ -28,7 +28,7 @@ class ImportLog(Table, db.Model):
     file_name = f.text("文件名", 200, required=True, en="File")
     user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True,
                         info={"label": "导入人", "en": "By", "kind": "ref", "target": "User", "validators": []})
-    user = relationship("User", foreign_keys=[user_id], lazy="selectin", info={"label": "导入人", "en": "By"})
+    user = relationship("User", foreign_keys=[user_id], info={"label": "导入人", "en": "By"})
     uploaded_at = f.when("上传时间", required=True, default=utcnow, index=True, en="Uploaded")
     committed_at = f.when("导入时间", en="Imported")
     status = f.choice("状态", IMPORT_STATUS, required=True, default="previewed")

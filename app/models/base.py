@@ -76,12 +76,12 @@ class Audited(Table):
 
     @declared_attr
     def created_by(cls):
-        return relationship("User", foreign_keys=[cls.created_by_id], lazy="selectin",
+        return relationship("User", foreign_keys=[cls.created_by_id],
                             info=dict(label="填表人", en="Created by"))
 
     @declared_attr
     def updated_by(cls):
-        return relationship("User", foreign_keys=[cls.updated_by_id], lazy="selectin",
+        return relationship("User", foreign_keys=[cls.updated_by_id],
                             info=dict(label="修改人", en="Updated by"))
 
 
@@ -138,7 +138,7 @@ class FormRecord(Audited):
 
     @declared_attr
     def project(cls):
-        return relationship("Project", foreign_keys=[cls.project_id], lazy="selectin",
+        return relationship("Project", foreign_keys=[cls.project_id],
                             info=dict(label="项目", en="Estate"))
 
     remarks = f.long_text("备注")

@@ -174,7 +174,9 @@ def ref(target, label, *, required=False, ondelete=None, index=True, en=None, **
     fk = sa.Column(sa.Integer, sa.ForeignKey(f"{table_of(target)}.id", ondelete=ondelete),
                    nullable=not required, index=index,
                    info=dict(info, label=label, en=en, kind="ref", target=target, validators=[]))
-    rel = relationship(target, foreign_keys=[fk], lazy="selectin",
+    # loaded on access (pages and exports join what they show): a selectin default built an alias of the parent
+    # table per reference at start-up, 1.8 s of create_app, and cascaded extra SELECTs into every query (issue 12)
+    rel = relationship(target, foreign_keys=[fk],
                        info=dict(label=label, en=en, target=target, readonly=info.get("readonly", False),
                                  later=info.get("later", False), preset=info.get("preset")))
     return fk, rel

@@ -234,7 +234,7 @@ class RenovationPermit(FormRecord, db.Model):
                                    info=dict(label="原许可证", en=None, kind="ref", target="RenovationPermit",
                                              validators=[]))
     previous_permit = relationship("RenovationPermit", foreign_keys=[previous_permit_id],
-                                   remote_side="RenovationPermit.id", lazy="selectin",
+                                   remote_side="RenovationPermit.id",
                                    info=dict(label="原许可证", en=None, target="RenovationPermit"))
     valid_from = f.day("有效期自", required=True)
     valid_to = f.day("有效期至", required=True)

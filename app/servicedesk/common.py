@@ -39,6 +39,6 @@ def add_months(value, months=1):
 def earlier_ref(target, label):
     """A link to an earlier row of the same form; f.ref cannot tell SQLAlchemy which side is remote."""
     fk, _ = f.ref(target, label)
-    rel = relationship(target, foreign_keys=[fk], remote_side=f"{target}.id", lazy="selectin",
+    rel = relationship(target, foreign_keys=[fk], remote_side=f"{target}.id",
                        info=dict(label=label, en=None, target=target))
     return fk, rel

@@ -81,9 +81,9 @@ def _display_refs(target) -> tuple:
                  and relationships[name].direction.name == "MANYTOONE")
 
 
-def reference_loads(model, names) -> list:
-    """Loader options for a query of `model` that shows `names`: the references among them joined (with what their
-    labels read), everything else left unloaded until touched."""
+def reference_loads(model, names, load=orm.joinedload) -> list:
+    """Loader options for a query of `model` that shows `names`: the references among them joined (or loaded by
+    another `load`, with what their labels read), everything else left unloaded until touched."""
     relationships = sa.inspect(model).relationships
     options = [orm.lazyload("*")]
     for name in names:
@@ -91,8 +91,8 @@ def reference_loads(model, names) -> list:
         if rel is None or rel.direction.name != "MANYTOONE":
             continue
         target = rel.mapper.class_
-        nested = [orm.joinedload(getattr(target, ref)).lazyload("*") for ref in _display_refs(target)]
-        options.append(orm.joinedload(getattr(model, name)).options(orm.lazyload("*"), *nested))
+        nested = [load(getattr(target, ref)).lazyload("*") for ref in _display_refs(target)]
+        options.append(load(getattr(model, name)).options(orm.lazyload("*"), *nested))
     return options
 
 
@@ -107,10 +107,11 @@ class ListingMixin:
         query.counted_table = self.model.__table__  # copied along as filters are added
         return query
 
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None,
+                 load=orm.joinedload):
         count, query = super().get_list(page, sort_column, sort_desc, search, filters, execute=False,
                                         page_size=page_size)
-        query = query.options(*reference_loads(self.model, [name for name, _ in self._list_columns]))
+        query = query.options(*reference_loads(self.model, [name for name, _ in self._list_columns], load))
         return count, (query.all() if execute else query)
 
     def get_one(self, id):

@@ -16,7 +16,8 @@ class PiiAccessLog(db.Model):
     id = sa.Column(sa.Integer, primary_key=True)
     at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True, info=dict(label="时间", en="When"))
     user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True)
-    action = sa.Column(sa.String(16), nullable=False, info=dict(label="操作", en="Action", choices=PII_ACTIONS))
+    action = sa.Column(sa.Enum(*PII_ACTIONS.codes, native_enum=False, create_constraint=True, length=16),
+                       nullable=False, info=dict(label="操作", en="Action", choices=PII_ACTIONS))
     table_name = sa.Column(sa.String(64), nullable=False, info=dict(label="表单", en="Form"))
     row_id = sa.Column(sa.Integer, info=dict(label="记录", en="Record"))
     field = sa.Column(sa.String(64), info=dict(label="字段", en="Field"))

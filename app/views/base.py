@@ -25,6 +25,7 @@ from .fields import ActiveLoader, DeskFilterConverter
 from .listing import ListingMixin, indexed
 from .privacy import PrivacyMixin, masked_overrides, privacy_formatters
 from .search import IndexedSearch
+from .steps import FlowStepsMixin
 
 
 
@@ -370,7 +371,7 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
         return defused(super().get_export_value(model, name))
 
 
-class LookupView(DeclaredModelView):
+class LookupView(FlowStepsMixin, DeclaredModelView):
     """A lookup table: everyone reads it, administrators keep it, referenced rows are deactivated."""
 
     write_roles = ("admin",)
@@ -384,6 +385,8 @@ class LookupView(DeclaredModelView):
             kwargs["renovation"] = record.renovation()
         if template == self.details_template and type(record) in DOSSIERS:
             kwargs["dossier"] = DOSSIERS[type(record)](record)
+        if template == self.details_template and record is not None:
+            kwargs.update(self.flow_context(record))  # a unit's occupancy, an extinguisher's refill: its steps
         return super().render(template, **kwargs)
 
     def delete_model(self, model):

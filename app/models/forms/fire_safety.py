@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from ...extensions import db
 from ...i18n import Choices, text
-from ...workflow import Flow, Transition
+from ...workflow import Flow, Refused, Transition, move
 from .. import fields as f
 from ..base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..enums import RETURN_CONDITION
@@ -188,9 +188,18 @@ def _units_issuable(rental):
     return reasons
 
 
-def _hand_out(rental, user):
+def _move_units(rental, user, target):
+    """Each unit takes its own flow's step to `target`, logged with the rental; a refusal refuses the rental's step."""
     for line in rental.items:
-        line.fire_extinguisher.status = "rented"
+        goal = target(line) if callable(target) else target
+        reasons = move(line.fire_extinguisher, goal, user, text(f"灭火器租用{rental.serial_no}",
+                                                                 f"Rental {rental.serial_no}"))
+        if reasons:
+            raise Refused(reasons)
+
+
+def _hand_out(rental, user):
+    _move_units(rental, user, "rented")
     _stamp("issued_by", "issued_at")(rental, user)
 
 
@@ -202,8 +211,7 @@ def _units_checked(rental):
 
 def _take_back(rental, user):
     """F5: units go back in place, to refilling or repair, or are written off."""
-    for line in rental.items:
-        line.fire_extinguisher.status = AFTER_RETURN[line.return_condition]
+    _move_units(rental, user, lambda line: AFTER_RETURN[line.return_condition])
     rental.returned_at = rental.returned_at or utcnow()
 
 
@@ -218,8 +226,7 @@ def _deducted(rental):
 
 
 def _write_off(rental, user):
-    for line in rental.items:
-        line.fire_extinguisher.status = "scrapped"
+    _move_units(rental, user, "scrapped")
 
 
 class FireExtinguisherRental(FormRecord, db.Model):

@@ -295,8 +295,8 @@ def test_extinguishers_follow_the_rental(app, rnd):
     assert [tuple(step) for step in steps] == [(units[0], "rent_out"), (units[1], "rent_out"),
                                                (units[0], "back_in_place"), (units[1], "back_for_service")]
     manager = client_of(app, "manager")  # engineering puts the refilled one back, on the extinguisher's own page
-    assert "充装/维修完毕" not in clerk.get(f"/admin/fire_extinguisher/details/?id={units[1]}").text
     assert "充装/维修完毕" in manager.get(f"/admin/fire_extinguisher/details/?id={units[1]}").text
+    assert "您的角色不能进行此操作" in act(clerk, "fire_extinguisher", units[1], "serviced")
     assert DONE in act(manager, "fire_extinguisher", units[1], "serviced")
     assert "随相关记录自动进行,不能直接操作" in act(manager, "fire_extinguisher", units[0], "rent_out")
     assert unit_states() == ["in_place", "in_place"]

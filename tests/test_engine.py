@@ -77,6 +77,10 @@ def checked_values(engine):
 
 
 def assert_checks_match_choices(engine):
+    inspector = sa.inspect(engine)
+    unnamed = [table for table in inspector.get_table_names() for check in inspector.get_check_constraints(table)
+               if not check.get("name")]
+    assert unnamed == []  # SQLite's batch migrations drop an unnamed CHECK when they rebuild its table
     checked = checked_values(engine)
     wrong = {(table, column): (checked.get((table, column)), codes) for table, column, codes in choice_columns()
              if checked.get((table, column)) != codes}
@@ -293,3 +297,36 @@ def test_late_and_escalated_are_derived_from_the_one_clock(app):
                     assert getattr(record, name) == expected
                     sql = sa.select(getattr(model, name)).where(model.id == record.id)  # built on the clock's now
                     assert db.session.scalar(sql) == expected
+
+
+def test_the_cli_prints_refusals_in_chinese_exits_non_zero_and_keeps_nothing(app):
+    runner = app.test_cli_runner()
+    with app.app_context():
+        calls = db.session.scalar(sa.select(sa.func.count(CallVisitLog.id)))
+        category = KeyCategory(code="engine-cli", name="测试钥匙CLI", is_sensitive=False,
+                               requires_owner_authorization=False, lendable_to_outsiders=False)
+        key = Key(project=first(Project), key_category=category, tag_no="ENG-CLI", unit=first(Unit), cabinet_no="A柜",
+                  hook_position="02")
+        loan = KeyLoan(key=key, project=first(Project), borrower_kind="staff", staff=first(StaffMember),
+                       purpose="检修", lent_at=NOW, lent_by=first(StaffMember), expected_return_at=NOW + timedelta(hours=2))
+        db.session.add_all([category, key, loan])
+        db.session.commit()
+        loan_id, key_id = loan.id, key.id
+    refused = runner.invoke(args=["record", "new", "call_visit_log", "name=赵女士", "phone=12", "--as", "clerk"])
+    assert refused.exit_code == 1
+    assert "未完成:「日期时间」此项为必填项" in refused.output and "「联系电话」" in refused.output
+    assert "未完成:没有表单「nonsense」" in runner.invoke(args=["record", "new", "nonsense", "--as", "clerk"]).output
+    assert "没有启用的用户「nobody」" in runner.invoke(args=["record", "new", "call_visit_log", "--as", "nobody"]).output
+    assert "不是可填写的字段" in runner.invoke(args=["record", "new", "call_visit_log", "serial_no=X", "--as",
+                                                    "clerk"]).output
+    step = runner.invoke(args=["record", "step", "key_loan", str(loan_id), "lend", "--as", "admin"])
+    assert step.exit_code == 1 and "未完成:您的角色不能进行此操作" in step.output  # admin holds no front-desk role
+    key_step = runner.invoke(args=["record", "step", "key", str(key_id), "lend", "--as", "clerk"])
+    assert key_step.exit_code == 1 and "随相关记录自动进行,不能直接操作" in key_step.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(CallVisitLog.id))) == calls
+        loan = db.session.get(KeyLoan, loan_id)
+        assert (loan.status, loan.key.status) == ("registered", "in_cabinet")
+        assert moves("key_loans", loan_id) == [] and moves("keys", loan.key_id) == []
+    done = runner.invoke(args=["record", "step", "key_loan", str(loan_id), "lend", "--as", "clerk"])
+    assert done.exit_code == 0 and "借出" in done.output

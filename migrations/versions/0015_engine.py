@@ -65,6 +65,7 @@ def downgrade():
     with op.batch_alter_table("pii_access_logs", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_pii_access_logs_action"), type_="check")
     with op.batch_alter_table("renovation_applications", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_renovation_applications_occupancy_before"), type_="check")
         batch_op.drop_column("extensions_approved")
         batch_op.drop_column("suspended_at")
         batch_op.drop_column("occupancy_before")

@@ -7,10 +7,13 @@ from .backup import BackupError, backup, default_path, restore
 from .demo import load_demo
 from .extensions import db
 from .models import ROLES, User
+from .record_cli import register_record_commands
 from .security.passwords import password_problem
 
 
 def register_commands(app):
+    register_record_commands(app)
+
     @app.cli.command("create-user")
     @click.argument("username")
     @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(list(ROLES)),

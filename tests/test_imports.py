@@ -274,3 +274,15 @@ def test_an_upload_is_imported_once(admin, ctx):
     assert "该文件已处理,不能再次导入" in page
     db.session.expire_all()
     assert rows_of(Unit) == before
+
+
+def test_an_import_sets_a_new_units_state_but_never_moves_a_stored_one(admin, ctx):
+    _, page = imported(admin, "units", xlsx("units", [unit_row("3201")]))
+    assert count(page, "created") == 1
+    _, page = preview_of(admin, "units", xlsx("units", [unit_row("3201", 状态="出租"), unit_row("3202", 状态="出租")]))
+    assert (count(page, "refused"), count(page, "created")) == (1, 1)
+    assert "「状态」由流程变更,导入不能修改已有记录的状态" in page
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Unit.occupancy_status).filter_by(room_no="3201")) == "vacant"
+    _, page = imported(admin, "units", xlsx("units", [unit_row("3201", **{"建筑面积(㎡)": 98})]))  # same state: no move
+    assert count(page, "updated") == 1

@@ -216,14 +216,12 @@ CASES = [
     ("owner_card_application", "clerk2", "cancel", "issued", "业主搬离", {}, "cancelled", DONE),
     # 6.47 courtesy loans
     ("courtesy_item_loan", "clerk", "return", "lent", "", {"return_condition": "intact"}, "returned", DONE),
-    ("courtesy_item_loan", "clerk", "return", "overdue", "", {"return_condition": "damaged",
-                                                               "damage_note": "伞骨折断"}, "returned", DONE),
+    ("courtesy_item_loan", "clerk", "return", "lent", "", {"return_condition": "damaged", "due_at": hours(-1),
+                                                            "damage_note": "伞骨折断"}, "returned", DONE),
     ("courtesy_item_loan", "clerk", "return", "lent", "", {}, "lent", "归还时须检查物品状况"),
     ("courtesy_item_loan", "admin", "return", "lent", "", {"return_condition": "intact"}, "lent", ROLE),
-    ("courtesy_item_loan", "clerk", "mark_overdue", "lent", "", {"due_at": hours(-1)}, "overdue", DONE),
-    ("courtesy_item_loan", "clerk", "mark_overdue", "lent", "", {}, "lent", "尚未到应还时间"),
-    ("courtesy_item_loan", "clerk", "lose", "overdue", "", {}, "overdue", "请填写理由"),
-    ("courtesy_item_loan", "clerk2", "lose", "overdue", "借用人称已遗失", {}, "lost", DONE),
+    ("courtesy_item_loan", "clerk", "lose", "lent", "", {}, "lent", "请填写理由"),
+    ("courtesy_item_loan", "clerk2", "lose", "lent", "借用人称已遗失", {"due_at": hours(-1)}, "lost", DONE),
     ("courtesy_item_loan", "clerk", "lose", "returned", "x", {}, "returned", "当前状态为「已归还」"),
 ]
 
@@ -289,6 +287,19 @@ def test_extinguishers_follow_the_rental(app, rnd):
         db.session.commit()
     assert DONE in act(clerk, "fire_extinguisher_rental", rental, "return")
     assert unit_states() == ["in_place", "servicing"]
+    with app.app_context():  # each extinguisher took logged steps of its own flow
+        units = [line.fire_extinguisher_id for line in db.session.get(FORMS["fire_extinguisher_rental"], rental).items]
+        steps = db.session.execute(sa.select(TransitionLog.row_id, TransitionLog.action).where(
+            TransitionLog.table_name == "fire_extinguishers", TransitionLog.row_id.in_(units))
+            .order_by(TransitionLog.id)).all()
+    assert [tuple(step) for step in steps] == [(units[0], "rent_out"), (units[1], "rent_out"),
+                                               (units[0], "back_in_place"), (units[1], "back_for_service")]
+    manager = client_of(app, "manager")  # engineering puts the refilled one back, on the extinguisher's own page
+    assert "充装/维修完毕" in manager.get(f"/admin/fire_extinguisher/details/?id={units[1]}").text
+    assert "您的角色不能进行此操作" in act(clerk, "fire_extinguisher", units[1], "serviced")
+    assert DONE in act(manager, "fire_extinguisher", units[1], "serviced")
+    assert "随相关记录自动进行,不能直接操作" in act(manager, "fire_extinguisher", units[0], "rent_out")
+    assert unit_states() == ["in_place", "in_place"]
     returned_at, refund = fetch(app, "fire_extinguisher_rental", rental, "returned_at", "refund_amount")
     assert returned_at >= NOW and refund == Decimal("220.00")
     lost = new_record(app, rnd, "fire_extinguisher_rental", status="issued", units=[("rented", None)])

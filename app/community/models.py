@@ -1,6 +1,8 @@
 """便民与公共区域: signage, courtesy loans, common-area bookings, community events (6.24, 6.47, 6.56, 6.59)."""
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 
+from ..core.deadlines import is_late, late_sql
 from ..extensions import db
 from ..i18n import Choices, text
 from ..workflow import Flow, Refused, Transition
@@ -18,7 +20,7 @@ SIGN_CONDITION = Choices(intact="完好", broken="破损", faded="褪色", missi
 COURTESY_ITEM = Choices(umbrella="雨伞", trolley="小推车", tool="工具", other="其他")
 # §3.3 return_condition without the extinguisher-only "used_refill"
 ITEM_CONDITION = Choices(intact="完好", damaged="损坏", lost="遗失")
-LOAN_STATE = Choices(lent="借出", returned="已归还", overdue="逾期", lost="遗失")
+LOAN_STATE = Choices(lent="借出", returned="已归还", lost="遗失")  # overdue is not a state: CourtesyItemLoan.is_overdue
 BOOKING_STATE = Choices(submitted="已提交", approved="已批准", paid="已缴费", in_use="使用中", inspected="已检查",
                         settled="已结算", closed="已关闭", rejected="不予批准", cancelled="已撤销")
 APPLICANT_TYPE = Choices(resident="业主/住户", shop="商户", external="外部单位", internal="内部部门")
@@ -116,10 +118,6 @@ def _return_checked(loan):
     return []
 
 
-def _past_due(loan):
-    return [] if as_utc(loan.due_at) < utcnow() else [text("尚未到应还时间", "The item is not due yet")]
-
-
 class SignageItem(FormRecord, db.Model):
     """6.24 标识项目清单: every sign of the estate, where it is and what state it is in."""
 
@@ -151,14 +149,13 @@ class CourtesyItemLoan(FormRecord, db.Model):
     """6.47 便民雨伞/小推车领用登记表: umbrellas, trolleys and tools lent at the front desk."""
 
     __form__ = Form("6.47", "便民雨伞/小推车领用登记表", "Courtesy umbrella / trolley loan register", "services")
-    __list__ = ("serial_no", "item_type", "item_no", "borrower_name", "unit", "lent_at", "due_at", "status")
+    __list__ = ("serial_no", "item_type", "item_no", "borrower_name", "unit", "lent_at", "due_at", "status",
+                "is_overdue")
     __search__ = ("serial_no", "item_no", "borrower_name", "borrower_mobile")
     __flow__ = Flow(LOAN_STATE, [
-        Transition("return", ("归还", "Returned"), ("lent", "overdue"), "returned", ("front_desk",),
+        Transition("return", ("归还", "Returned"), ("lent",), "returned", ("front_desk",),
                    guard=_return_checked, effect=_returned),
-        Transition("mark_overdue", ("逾期", "Overdue"), ("lent",), "overdue", ("front_desk",), guard=_past_due,
-                   style="warning"),
-        Transition("lose", ("遗失", "Lost"), ("lent", "overdue"), "lost", ("front_desk",), needs_comment=True,
+        Transition("lose", ("遗失", "Lost"), ("lent",), "lost", ("front_desk",), needs_comment=True,
                    style="danger"),
     ], locked=("returned", "lost"))
     status = f.status(LOAN_STATE, default="lent")
@@ -189,6 +186,19 @@ class CourtesyItemLoan(FormRecord, db.Model):
         date_order("lent_at", "due_at"),
         date_order("lent_at", "returned_at"),
     )
+
+    @hybrid_property
+    def is_overdue(self):
+        """逾期: lent and past the time it was due back; derived from the clock, not a step someone takes."""
+        return self.status == "lent" and is_late(self.due_at)
+
+    @is_overdue.inplace.expression
+    @classmethod
+    def _is_overdue(cls):
+        return sa.and_(cls.status == "lent", late_sql(cls.due_at))
+
+
+CourtesyItemLoan.is_overdue.info.update(label="逾期", en="Overdue", alarm=True)
 
 
 class PublicAreaBooking(FormRecord, db.Model):

@@ -1,15 +1,18 @@
 """装修管理 (fire safety): temporary hot-work permits and fire-extinguisher rentals (6.57, 6.58; §4.7, §4.8)."""
 from datetime import timedelta
 
+import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
+
 from ..extensions import db
 from ..i18n import Choices, text
-from ..workflow import Flow, Transition
+from ..workflow import Flow, Refused, Transition, move
 from ..models import fields as f
 from ..models.base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..models.enums import RETURN_CONDITION
 from ..models.lookups import EXTINGUISHER_TYPE
 from ..models.rules import Rule, date_order, equals, not_more, required_if
-from ..models.types import utcnow
+from ..models.types import local_today, utcnow
 from ..renovation.models import accepted
 from ..renovation.works import NAMES, SITE_MANAGERS, _local_day
 
@@ -188,9 +191,18 @@ def _units_issuable(rental):
     return reasons
 
 
-def _hand_out(rental, user):
+def _move_units(rental, user, target):
+    """Each unit takes its own flow's step to `target`, logged with the rental; a refusal refuses the rental's step."""
     for line in rental.items:
-        line.fire_extinguisher.status = "rented"
+        goal = target(line) if callable(target) else target
+        reasons = move(line.fire_extinguisher, goal, user, text(f"灭火器租用{rental.serial_no}",
+                                                                 f"Rental {rental.serial_no}"))
+        if reasons:
+            raise Refused(reasons)
+
+
+def _hand_out(rental, user):
+    _move_units(rental, user, "rented")
     _stamp("issued_by", "issued_at")(rental, user)
 
 
@@ -202,8 +214,7 @@ def _units_checked(rental):
 
 def _take_back(rental, user):
     """F5: units go back in place, to refilling or repair, or are written off."""
-    for line in rental.items:
-        line.fire_extinguisher.status = AFTER_RETURN[line.return_condition]
+    _move_units(rental, user, lambda line: AFTER_RETURN[line.return_condition])
     rental.returned_at = rental.returned_at or utcnow()
 
 
@@ -218,8 +229,7 @@ def _deducted(rental):
 
 
 def _write_off(rental, user):
-    for line in rental.items:
-        line.fire_extinguisher.status = "scrapped"
+    _move_units(rental, user, "scrapped")
 
 
 class FireExtinguisherRental(FormRecord, db.Model):
@@ -258,7 +268,6 @@ class FireExtinguisherRental(FormRecord, db.Model):
     returned_at = f.when("归还时间")
     deduction_amount = f.money("扣款(充装/赔偿)")
     refund_amount = f.money("退押金", readonly=True)
-    is_overdue = f.flag("逾期未还", readonly=True, alarm=True)  # set by the daily job of §4.8 F4
     status = f.status(RENTAL_STATE, default="submitted")
     __rules__ = (
         required_if("unit", lambda d: not d.get("contractor"), "住户租用须填写房号", "Give the unit"),
@@ -268,6 +277,16 @@ class FireExtinguisherRental(FormRecord, db.Model):
         date_order("issued_at", "returned_at"),
         not_more("deduction_amount", "deposit_amount", "扣款不能超过押金", "The deduction cannot exceed the deposit"),
     )
+
+    @hybrid_property
+    def is_overdue(self):
+        """逾期未还 (§4.8 F4): out past the last day of the rent; derived from the clock, not set by a job."""
+        return self.status == "issued" and self.rent_to is not None and self.rent_to < local_today()
+
+    @is_overdue.inplace.expression
+    @classmethod
+    def _is_overdue(cls):
+        return sa.and_(cls.status == "issued", cls.rent_to < local_today())
 
     def before_save(self):
         """Refund what is left of the deposit once the extinguishers are back."""
@@ -283,3 +302,6 @@ class FireExtinguisherRentalLine(LineItem, db.Model):
     parent_id, parent = f.parent("FireExtinguisherRental", "items")
     fire_extinguisher_id, fire_extinguisher = f.ref("FireExtinguisher", "灭火器编号", required=True)
     return_condition = f.choice("归还状况", RETURN_CONDITION)
+
+
+FireExtinguisherRental.is_overdue.info.update(label="逾期未还", en="Overdue", alarm=True)

@@ -215,6 +215,11 @@ class Planner:
                     errors.append(_said(model, name, str(problem)))
                     break
                 data[name] = value = holder.data  # validators normalise: a mobile without +86, an ID upper-case
+        for name, value in values.items():  # a state is where a new row starts; afterwards only its flow moves it
+            if record is not None and value is not None and field_info(model, name).get("state") \
+                    and getattr(record, name) != value:
+                errors.append(_said(model, name, text("由流程变更,导入不能修改已有记录的状态",
+                                                      "is changed by its flow; an import cannot change it")))
         data["_record"] = record
         for rule in getattr(model, "__rules__", ()):
             errors += [_said(model, name, message) for name, message in rule.errors(data)]

@@ -1,5 +1,5 @@
 """钥匙管理 (loans): the key loan register's flow (6.54, §4.2) and the monthly key count (R-K6)."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -7,6 +7,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import object_session
 from wtforms.validators import ValidationError
 
+from ..core.deadlines import is_late, late_sql
 from ..extensions import db
 from ..i18n import text
 from ..validators import ID_DOC_RULES
@@ -237,14 +238,12 @@ class KeyLoan(FormRecord, db.Model):
     @hybrid_property
     def is_overdue(self):
         """逾期: lent and past its expected return; derived, never stored (R-K4)."""
-        due = self.expected_return_at
-        due = due and (due if due.tzinfo else due.replace(tzinfo=timezone.utc))
-        return bool(self.status == "lent" and due and due < utcnow())
+        return self.status == "lent" and is_late(self.expected_return_at)
 
     @is_overdue.inplace.expression
     @classmethod
     def _is_overdue(cls):
-        return sa.and_(cls.status == "lent", cls.expected_return_at < utcnow())  # the app's clock, not the database's
+        return sa.and_(cls.status == "lent", late_sql(cls.expected_return_at))
 
     @classmethod
     def worklist(cls, project_id=None):

@@ -49,8 +49,42 @@ class Form:
         return int(self.number.split(".")[1])
 
 
+def frozen_states(model):
+    """The state columns (`state=True`, as `f.status` declares) of a model that no flow moves: frozen for ever."""
+    flow = getattr(model, "__flow__", None)
+    return [name for name, column in _columns(model).items()
+            if column.info.get("state") and (flow is None or name != flow.field)]
+
+
+def state_problem(model):
+    """Why a model's states are not under the engine, in a sentence for its developer; None when they are."""
+    frozen, flow = frozen_states(model), getattr(model, "__flow__", None)
+    if frozen:
+        return (f"{model.__name__}.{frozen[0]} is a state (state=True): declare the __flow__ that changes it "
+                f"(Flow(..., field={frozen[0]!r})), or make it an ordinary choice")
+    column = _columns(model).get(flow.field) if flow is not None else None
+    if flow is not None and "__flow__" in vars(model) and (column is None or not column.info.get("state")):
+        return (f"{model.__name__}.__flow__ moves {flow.field!r}: declare that column as its state "
+                f"(f.status(...) or state=True, readonly=True)")
+    return None
+
+
+def _columns(model):
+    """A model's columns by attribute name: off its table once mapped, off the class (and its mixins) before."""
+    if "__table__" in vars(model):
+        return {column.key: column for column in model.__table__.columns}
+    return {name: value for klass in reversed(model.__mro__) for name, value in vars(klass).items()
+            if isinstance(value, sa.Column)}
+
+
 class Table:
-    """Plural snake-case table names from the class name."""
+    """Plural snake-case table names from the class name; a state column is refused unless a flow moves it."""
+
+    def __init_subclass__(cls, **kw):
+        problem = state_problem(cls)  # before the class is mapped, so a refused model leaves no table behind
+        if problem:
+            raise TypeError(problem)
+        super().__init_subclass__(**kw)
 
     @declared_attr.directive
     def __tablename__(cls) -> str:
@@ -152,19 +186,9 @@ class FormRecord(Audited):
         if "__form__" in cls.__dict__:
             FORMS[f.snake(cls.__name__)] = cls
             _index_listed_columns(cls)
-            frozen = frozen_states(cls)
-            if frozen:
-                raise TypeError(f"{cls.__name__}.{frozen[0]} is a state: declare the __flow__ that changes it")
 
     def __str__(self):
         return self.serial_no or f"{self.__form__.title} #{self.id}"
-
-
-def frozen_states(model):
-    """The state columns (`f.status`) of a model without a flow: states nothing could ever change."""
-    if getattr(model, "__flow__", None) is not None:
-        return []
-    return [column.name for column in model.__table__.columns if column.info.get("state")]
 
 
 def _index_listed_columns(model):

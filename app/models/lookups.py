@@ -116,6 +116,23 @@ class Building(Lookup, db.Model):
         return self.name
 
 
+FOLLOWS = None  # no one presses it: it follows the record whose step moves this one
+LIVED_IN = ("handed_over", "vacant", "owner_occupied", "rented")
+# catalogue §3.1 unit: "maintained by 6.14, 6.38, 6.16, 6.40"; the front desk records a hand-over and how the unit is
+# lived in, a renovation (6.16 R7, R13) takes the unit into 装修中 and gives back the state it found
+OCCUPANCY_FLOW = Flow(OCCUPANCY, [
+    Transition("hand_over", ("已收楼", "Handed over"), ("undelivered",), "handed_over", ("front_desk",)),
+    Transition("move_in", ("业主自住", "Owner lives in"), ("handed_over", "vacant", "rented"), "owner_occupied",
+               ("front_desk",)),
+    Transition("let", ("出租", "Let"), ("handed_over", "vacant", "owner_occupied"), "rented", ("front_desk",)),
+    Transition("vacate", ("空置", "Vacant"), ("handed_over", "owner_occupied", "rented"), "vacant", ("front_desk",),
+               style="secondary"),
+    Transition("start_renovation", ("开始装修", "Renovation starts"), LIVED_IN, "renovating", FOLLOWS),
+    *(Transition(f"end_renovation_{state}", ("装修结束", "Renovation over"), ("renovating",), state, FOLLOWS)
+      for state in LIVED_IN),
+], field="occupancy_status")
+
+
 class Unit(Lookup, db.Model):
     """单元房号: one flat, shop or parking space; `display_no` is what people type."""
 
@@ -132,8 +149,10 @@ class Unit(Lookup, db.Model):
     usage = f.choice("用途", UNIT_USAGE, required=True, default="residence")
     gross_area = f.decimal("建筑面积(㎡)", 8, 2, low=0)
     inner_area = f.decimal("套内面积(㎡)", 8, 2, low=0)
-    occupancy_status = f.choice("状态", OCCUPANCY, required=True, default="undelivered")
+    # moved only by its flow: a front-desk step on the unit's page, or a renovation starting and ending
+    occupancy_status = f.choice("状态", OCCUPANCY, required=True, default="undelivered", readonly=True, state=True)
     handover_date = f.day("收楼日期")
+    __flow__ = OCCUPANCY_FLOW
 
     def renovation(self):
         """The unit's current (or latest) renovation application (6.16), if it ever had one."""
@@ -345,6 +364,20 @@ class Key(Lookup, db.Model):
         return f"{self.tag_no} {self.unit or self.room_name or ''}".strip()
 
 
+EXTINGUISHER_FLOW = Flow(EXTINGUISHER_STATUS, [  # §4.8 F3, F5–F7
+    Transition("rent_out", ("租出", "Rented out"), ("in_place",), "rented", FOLLOWS),
+    Transition("back_in_place", ("归还在位", "Back in place"), ("rented",), "in_place", FOLLOWS),
+    Transition("back_for_service", ("归还待充装/维修", "Back for refilling or repair"), ("rented",), "servicing",
+               FOLLOWS),
+    Transition("lose", ("遗失报废", "Lost, written off"), ("rented",), "scrapped", FOLLOWS),
+    Transition("send_for_service", ("送充装/维修", "Send for refilling or repair"), ("in_place",), "servicing",
+               ("engineering",), style="secondary"),
+    Transition("serviced", ("充装/维修完毕", "Refilled or repaired"), ("servicing",), "in_place", ("engineering",)),
+    Transition("scrap", ("报废", "Scrap"), ("in_place", "servicing"), "scrapped", ("engineering",),
+               needs_comment=True, style="danger"),
+])
+
+
 class FireExtinguisher(Lookup, db.Model):
     """灭火器资产: extinguishers kept for rent to renovating units."""
 
@@ -358,7 +391,9 @@ class FireExtinguisher(Lookup, db.Model):
     location = f.text("存放位置", 100)
     produced_on = f.day("生产日期")
     last_checked_on = f.day("最近检查日期")
-    status = f.choice("状态", EXTINGUISHER_STATUS, required=True, default="in_place")
+    # moved only by its flow: a rental (6.58) hands it out and takes it back, engineering refills or retires it
+    status = f.choice("状态", EXTINGUISHER_STATUS, required=True, default="in_place", readonly=True, state=True)
+    __flow__ = EXTINGUISHER_FLOW
 
     def __str__(self):
         return f"{self.asset_no} {EXTINGUISHER_TYPE.label(self.extinguisher_type)}"

@@ -22,3 +22,6 @@ class PiiAccessLog(db.Model):
     field = sa.Column(sa.String(64), info=dict(label="字段", en="Field"))
     rows = sa.Column(sa.Integer, info=dict(label="导出行数", en="Rows exported"))
     user = relationship("User", lazy="joined", info=dict(label="用户", en="User"))
+    # checked by the database as the Choices say (a CHECK, not an Enum: the log's page filters by Chinese labels)
+    __table_args__ = (sa.CheckConstraint("action IN ({})".format(", ".join(f"'{c}'" for c in PII_ACTIONS.codes)),
+                                         name="ck_pii_access_logs_action"),)

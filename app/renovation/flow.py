@@ -5,8 +5,8 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..i18n import Choices, text
-from ..workflow import Flow, Transition, need
-from ..models.base import FORMS, LOCAL_TZ, AuditLog
+from ..workflow import Flow, Refused, Transition, move, need
+from ..models.base import FORMS, LOCAL_TZ
 from ..models.lookups import UnitOwner
 from ..models.types import local_today, utcnow
 from ..models.workflow import TransitionLog
@@ -145,9 +145,8 @@ def _startable(r):
     RenovationApplication, RenovationWorkerPass = type(r), FORMS["renovation_worker_pass"]
     WorkerPassLine = RenovationWorkerPass.workers.property.mapper.class_
     permit = next((p for p in permits(r) if p.permit_type == "initial"), None)
-    payment = _logs(r, "pay")
     out = need(permit, "须先发放装修施工许可证(6.20)", "Issue the works permit (6.20) first")
-    if permit is not None and not (payment and permit.fee_receipt_no in payment[-1].comment):
+    if permit is not None and permit.fee_receipt_no != r.fee_receipt_no:
         out.append(text(f"许可证的缴费收据号{permit.fee_receipt_no}与缴费登记不符",
                         f"Receipt {permit.fee_receipt_no} on the permit is not the one recorded"))
     lines = [line for line in pass_lines(r) if line.returned_at is None]
@@ -165,28 +164,28 @@ def _startable(r):
 
 
 def _works_started(r, user):
-    """The unit shows 装修中 while the works are on."""
-    r.unit.occupancy_status = "renovating"
+    """The unit shows 装修中 while the works are on; the application keeps the state to give back."""
+    r.occupancy_before = r.unit.occupancy_status
+    _moved(r.unit, "renovating", user, r)
 
 
 def _works_finished(r, user):
-    """Give the unit back the state it had before the works, as the audit log remembers it (else 自住)."""
-    if r.unit.occupancy_status != "renovating":
-        return
-    before = "owner_occupied"
-    for row in db.session.scalars(sa.select(AuditLog).filter_by(table_name="units", row_id=r.unit_id, action="update")
-                                  .order_by(AuditLog.id.desc())):
-        old, new = (row.changes or {}).get("occupancy_status", (None, None))
-        if new == "renovating":
-            before = old if old not in (None, "renovating") else before
-            break
-    r.unit.occupancy_status = before
+    """Give the unit back the state it had before the works (自住 for a renovation begun before this was kept)."""
+    if r.unit.occupancy_status == "renovating":
+        _moved(r.unit, r.occupancy_before or "owner_occupied", user, r)
+
+
+def _moved(unit, target, user, r):
+    """Move the unit by its own flow, logged with the renovation that moved it; a refusal refuses the step."""
+    reasons = move(unit, target, user, text(f"装修申请{r.serial_no}", f"Renovation {r.serial_no}"))
+    if reasons:
+        raise Refused(reasons)
 
 
 def _extension(r):
     """R10: a new 6.20 of type 延期 chained to the permit in force, applied for before it ran out."""
     extensions = [p for p in permits(r) if p.permit_type == "extension"]
-    if len(extensions) <= len(_logs(r, "extend", "extend_suspended")):
+    if len(extensions) <= (r.extensions_approved or 0):
         return [text("须先办理延期施工许可证(6.20,类型延期施工,链接原许可证)", "Issue an extension permit (6.20) first")]
     new, old = extensions[-1], extensions[-1].previous_permit
     out = need(old is not None and old.revoked_at is None, "延期许可证须链接在用的原许可证",
@@ -202,7 +201,8 @@ def _extension(r):
 
 
 def _extended(r, user):
-    """Passes follow the permit: unreturned ones now run to its new end."""
+    """Count the extension; passes follow the permit: unreturned ones now run to its new end."""
+    r.extensions_approved = (r.extensions_approved or 0) + 1
     end = permits(r)[-1].valid_to
     for line in pass_lines(r):
         if line.returned_at is None:
@@ -211,8 +211,8 @@ def _extended(r, user):
 
 def _resumable(r):
     """R9: this stop's 6.29 approved, an ordered stop's notice rechecked, a later end covered by the permit."""
-    request, stops = _last(r, "renovation_resumption"), _logs(r, "suspend")
-    if request is None or request.decision != "approved" or (stops and request.created_at < stops[-1].at):
+    request = _last(r, "renovation_resumption")
+    if request is None or request.decision != "approved" or (r.suspended_at and request.created_at < r.suspended_at):
         return [text("须有本次停工后提交并已批准的复工申请(6.29)", "An approved resumption request (6.29) is required")]
     notice, permit = request.rectification_notice, (permits(r) or [None])[-1]
     out = []
@@ -289,7 +289,7 @@ def _refunded(r, user):
 
 def _cancelled(r, user):
     """What was paid goes back in full (R16)."""
-    if _logs(r, "pay"):
+    if r.fee_receipt_no:
         r.deposit_refund = deposit(r)
 
 
@@ -320,12 +320,12 @@ RENOVATION_FLOW = Flow(RENOVATION_STATE, [
     _step("approve", ("批准装修", "Approve"), "under_review", "approved", ("cs_manager",), guard=_approvable,
           effect=_decided("approved"), decision=True),
     _step("pay", ("登记缴费(填收据号)", "Record the payment (receipt no.)"), "approved", "paid", ("cashier",),
-          guard=lambda r: need(deposit(r) > 0, "装修保证书(6.18)须载明保证金", "The guarantee (6.18) states no deposit"),
-          needs_comment=True),
+          guard=lambda r: need(deposit(r) > 0, "装修保证书(6.18)须载明保证金", "The guarantee (6.18) states no deposit")
+          + need(r.fee_receipt_no, "请填写缴费收据号", "Give the receipt number"), fields=("fee_receipt_no",)),
     _step("start_works", ("发证开工", "Issue the permit, start works"), "paid", "in_progress",
           ("front_desk", "cs_supervisor"), guard=_startable, effect=_works_started),
     _step("suspend", ("停工", "Suspend"), "in_progress", "suspended", ("cs_manager", "front_desk"), needs_comment=True,
-          style="warning"),
+          effect=lambda r, user: setattr(r, "suspended_at", utcnow()), style="warning"),
     _step("resume", ("批准复工", "Resume"), "suspended", "in_progress", ("cs_supervisor",), guard=_resumable),
     _step("extend", ("批准延期", "Approve the extension"), "in_progress", "in_progress", ("cs_supervisor",), **EXTEND),
     _step("extend_suspended", ("批准延期", "Approve the extension"), "suspended", "suspended", ("cs_supervisor",),

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..i18n import Choices, text
 from ..models import fields as f
 from ..models.base import Form, FormRecord, LineItem
-from ..models.enums import ID_TYPE
+from ..models.enums import ID_TYPE, OCCUPANCY
 from ..models.rules import Rule, date_order, equals, id_document, required_if
 from ..models.types import local_today
 from .flow import ENDED, RENOVATION_DOC, RENOVATION_FLOW, RENOVATION_STATE, WAITING, _logs, permits
@@ -106,6 +106,10 @@ class RenovationApplication(FormRecord, db.Model):
     decision = f.choice("审批结论", DECISION, readonly=True)  # set with its time and decider by the flow
     decided_at = f.when("审批时间", readonly=True)
     deposit_refund = f.money("退还保证金", readonly=True)
+    fee_receipt_no = f.text("缴费收据号", 40, readonly=True)  # filled by the pay step; the permit (6.20) must match it
+    occupancy_before = f.choice("装修前房屋状态", OCCUPANCY, readonly=True)  # what the unit goes back to (R13)
+    suspended_at = f.when("最近停工时间", readonly=True)  # a resumption (6.29) must come after it (R9)
+    extensions_approved = f.count("已批准延期次数", readonly=True, default=0)  # each extension permit is approved once
     status = f.status(RENOVATION_STATE, default="draft")
     __rules__ = (
         id_document("applicant_id_type", "applicant_id_number"),

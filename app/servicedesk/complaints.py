@@ -1,5 +1,4 @@
 """投诉与回访: complaints, feedback and incidents (6.4, 6.5, 6.6); the complaint flow is in complaint_flow.py."""
-from datetime import timedelta
 
 from sqlalchemy.ext.hybrid import hybrid_property
 
@@ -9,7 +8,7 @@ from ..models import fields as f
 from ..models.base import FORMS, Form, FormRecord, LineItem
 from ..models.enums import CHANNEL, COMPLAINT_SEVERITY, COMPLAINT_VALIDITY, SATISFACTION
 from ..models.rules import Rule, date_order, equals, required_if
-from ..models.types import as_utc, utcnow
+from ..core.deadlines import escalation, escalation_sql, is_late, late_sql
 from .common import UNSATISFIED, Deadline, _records, add_months, earlier_ref  # noqa: F401
 from .complaint_flow import CLOSED_STATES, COMPLAINT_FLOW, COMPLAINT_STATE, DUE_KIND, running_deadline
 
@@ -31,14 +30,6 @@ STEP_PROGRESS = Choices(accepted="已受理", in_progress="处理中", waiting="
 SURVEY_ITEM = Choices(etiquette="礼仪礼貌", attitude="服务态度", quality="服务质量", efficiency="处理问题效率",
                       customer_service="客服", security="安保", cleaning="清洁", greening="绿化",
                       engineering="工程维修", community="社区文化", other="其他")
-
-
-def escalation(opened_at, closed, now=None):
-    """跟进级别 of an open item by its age (S3-十五 3.2.2, 3.3.2): 2 days to the supervisor, a week to the manager."""
-    if closed or opened_at is None:
-        return None
-    age = as_utc(now or utcnow()) - as_utc(opened_at)
-    return "manager" if age > timedelta(weeks=1) else "supervisor" if age > timedelta(days=2) else "receptionist"
 
 
 class ComplaintTicket(FormRecord, db.Model):
@@ -105,12 +96,12 @@ class ComplaintTicket(FormRecord, db.Model):
     @hybrid_property
     def is_late(self):
         """超时: open and past the deadline now running; derived from the stored deadline, never a job."""
-        return self.due_at is not None and as_utc(self.due_at) < utcnow()
+        return is_late(self.due_at)
 
     @is_late.inplace.expression
     @classmethod
     def _is_late(cls):
-        return cls.due_at < utcnow()
+        return late_sql(cls.due_at)
 
     @property
     def escalation_level(self):
@@ -205,8 +196,6 @@ class IncidentTracking(FormRecord, db.Model):
     responsible_department_id, responsible_department = f.ref("Department", "责任部门")
     reported_to_id, reported_to = f.ref("StaffMember", "上报对象")
     reported_at = f.when("上报时间")
-    # S3-十五: open > 2 days goes to the supervisor, > 1 week to the manager
-    escalation_level = f.choice("跟进级别", ESCALATION, required=True, default="receptionist", readonly=True)
     deadline_at = f.when("计划完成时间")
     items = f.lines("IncidentTrackingStep", "跟进记录")
     closed_at = f.when("关闭时间")
@@ -225,10 +214,18 @@ class IncidentTracking(FormRecord, db.Model):
         date_order("occurred_at", "closed_at"),
     )
 
-    def before_save(self):
-        """Escalate by how long the event has stayed open (a timer will refresh open ones)."""
-        if self.occurred_at is not None:
-            self.escalation_level = escalation(self.occurred_at, False, now=self.closed_at)
+    @hybrid_property
+    def escalation_level(self):
+        """跟进级别 (S3-十五): derived from how long the event has been open, so it is never stale."""
+        return escalation(self.occurred_at, self.closed_at is not None)
+
+    @escalation_level.inplace.expression
+    @classmethod
+    def _escalation_level(cls):
+        return escalation_sql(cls.occurred_at, cls.closed_at.is_not(None))
+
+
+IncidentTracking.escalation_level.info.update(label="跟进级别", en="Escalation", choices=ESCALATION)
 
 
 class IncidentTrackingStep(LineItem, db.Model):

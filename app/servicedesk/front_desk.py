@@ -11,8 +11,8 @@ from ..models import fields as f
 from ..models.base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..models.enums import ID_TYPE, SATISFACTION, SHIFT
 from ..models.rules import Rule, date_order, equals, id_document, required_if
-from ..models.types import as_utc, utcnow
-from .complaints import ESCALATION, ComplaintTicket, Deadline, FeedbackRecord, _records, escalation
+from ..core.deadlines import escalation, escalation_sql, is_late, late_sql
+from .complaints import ESCALATION, ComplaintTicket, Deadline, FeedbackRecord, _records
 from .work_flow import OPEN_WORK, OWNER_SOURCES, WORK_ORDER_FLOW, WORK_ORDER_STATES
 
 CONTACT_MODE = Choices(call="来电", visit="来访", email="电子信箱/邮件", letter="信函", web="网站")
@@ -137,12 +137,12 @@ class WorkOrder(FormRecord, db.Model):
     @hybrid_property
     def is_overdue(self):
         """超时 (W5): not finished and past its due time; derived from the stored due time."""
-        return self.status in OPEN_WORK and self.due_at is not None and as_utc(self.due_at) < utcnow()
+        return self.status in OPEN_WORK and is_late(self.due_at)
 
     @is_overdue.inplace.expression
     @classmethod
     def _is_overdue(cls):
-        return sa.and_(cls.status.in_(OPEN_WORK), cls.due_at < utcnow())
+        return sa.and_(cls.status.in_(OPEN_WORK), late_sql(cls.due_at))
 
     @property
     def escalation_level(self):
@@ -245,7 +245,6 @@ class CallVisitLog(FormRecord, db.Model):
     promised_reply_at = f.when("约定回复时间")
     result = f.long_text("处理结果")
     closed_at = f.when("办结时间")
-    escalation_level = f.choice("跟进级别", ESCALATION, required=True, default="receptionist")
     reviewed_by_id, reviewed_by = f.ref("StaffMember", "主管审核人", later=True)
     reviewed_at = f.when("审核时间", later=True)
     __rules__ = (
@@ -260,11 +259,23 @@ class CallVisitLog(FormRecord, db.Model):
                     "未当场办结的须约定回复时间", "Give a reply time when not settled on the spot"),
     )
 
+    @hybrid_property
+    def escalation_level(self):
+        """跟进级别: how long a call not settled on the spot has waited to be closed (S3-十五)."""
+        return escalation(self.contact_at, self.closed_at is not None or self.routing == "settled")
+
+    @escalation_level.inplace.expression
+    @classmethod
+    def _escalation_level(cls):
+        return escalation_sql(cls.contact_at, sa.or_(cls.closed_at.is_not(None), cls.routing == "settled"))
+
     def follow_ups(self):
         """The complaint, work orders and feedback this call or visit became."""
         return _records((ComplaintTicket, ComplaintTicket.source_call_id), (WorkOrder, WorkOrder.source_call_id),
                         (FeedbackRecord, FeedbackRecord.source_call_id), key=self.id)
 
+
+CallVisitLog.escalation_level.info.update(label="跟进级别", en="Escalation", choices=ESCALATION)
 
 # what a call or visit is on the duty ledger
 LEDGER_TYPE_OF_CALL = dict(repair="repair", complaint="complaint", service="paid_service", after_sales="repair")

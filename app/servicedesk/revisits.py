@@ -8,6 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 
+from ..core.deadlines import is_late, late_sql
 from ..extensions import db
 from ..i18n import Choices, text
 from ..models import fields as f
@@ -95,14 +96,12 @@ class RevisitRecord(FormRecord, db.Model):
     @hybrid_property
     def is_late(self):
         """超期: revisited after its deadline, or not yet revisited and past it; derived, never stored."""
-        if self.due_by is None:
-            return False
-        return as_utc(self.revisited_at or utcnow()) > as_utc(self.due_by)
+        return is_late(self.due_by, now=self.revisited_at)
 
     @is_late.inplace.expression
     @classmethod
     def _is_late(cls):
-        return sa.or_(cls.revisited_at > cls.due_by, sa.and_(cls.revisited_at.is_(None), cls.due_by < utcnow()))
+        return sa.or_(cls.revisited_at > cls.due_by, sa.and_(cls.revisited_at.is_(None), late_sql(cls.due_by)))
 
     def time_limit(self):
         """应回访期限 until the revisit is made."""

@@ -26,6 +26,7 @@ from .fields import ActiveLoader, DeskFilterConverter
 from .listing import ListingMixin, indexed
 from .privacy import PrivacyMixin, masked_overrides, privacy_formatters
 from .search import IndexedSearch
+from .steps import FlowStepsMixin
 
 
 
@@ -389,7 +390,7 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
         return cell
 
 
-class LookupView(DeclaredModelView):
+class LookupView(FlowStepsMixin, DeclaredModelView):
     """A lookup table: everyone reads it, administrators keep it, referenced rows are deactivated."""
 
     write_roles = ("admin",)
@@ -403,6 +404,8 @@ class LookupView(DeclaredModelView):
             kwargs["renovation"] = record.renovation()
         if template == self.details_template and type(record) in DOSSIERS:
             kwargs["dossier"] = DOSSIERS[type(record)](record)
+        if template == self.details_template and record is not None:
+            kwargs.update(self.flow_context(record))  # a unit's occupancy, an extinguisher's refill: its steps
         return super().render(template, **kwargs)
 
     def delete_model(self, model):

@@ -1,24 +1,21 @@
 """The view of one of the 60 forms: the generic view plus the record's timeline, flow steps, documents, what it
 became (intake) and what it set going (follow-ups)."""
-from flask import abort, flash, redirect, request
-from flask_admin import expose
+from flask import request
 from flask_login import current_user
 from wtforms.validators import ValidationError
 
 from ..core.saving import Refused, save
 from ..extensions import db
-from ..i18n import text
 from ..models import FORMS
 from ..models.fields import snake
 from ..servicedesk.intake import prefill, targets_of
 from ..validators import as_id
-from ..workflow import available, finish, flow_of, perform
+from ..workflow import flow_of
 from .attachments import AttachmentsMixin, attachments_of, kinds_for
-from .badges import state_colour
 from .base import DeclaredModelView, default_project
 from .entry import fill_presets
-from .fields import step_inputs, step_values
 from .printing import PrintMixin
+from .steps import FlowStepsMixin
 from .timeline import timeline
 
 
@@ -30,7 +27,7 @@ def follow_up(row):
                 deadline=row.time_limit() if hasattr(row, "time_limit") else None)
 
 
-class FormView(PrintMixin, AttachmentsMixin, DeclaredModelView):
+class FormView(FlowStepsMixin, PrintMixin, AttachmentsMixin, DeclaredModelView):
     """One of the 60 forms: newest first, estate defaulted, a timeline and the flow's buttons on its details."""
 
     column_default_sort = ("id", True)
@@ -73,7 +70,7 @@ class FormView(PrintMixin, AttachmentsMixin, DeclaredModelView):
     def render(self, template, **kwargs):
         """Give the details page the record's timeline and the transitions open to this user."""
         if template == self.details_template and kwargs.get("model") is not None:
-            record, flow = kwargs["model"], flow_of(self.model)
+            record = kwargs["model"]
             kwargs["events"] = timeline(self, record)
             kwargs["attachments"] = attachments_of(record)
             kwargs["document_kinds"] = kinds_for(self.endpoint)
@@ -82,44 +79,9 @@ class FormView(PrintMixin, AttachmentsMixin, DeclaredModelView):
                 kwargs["follow_ups"] = [follow_up(row) for row in record.follow_ups()]
             if hasattr(record, "time_limit"):
                 kwargs["deadline"] = record.time_limit()
-            if flow is not None:
-                kwargs["transitions"] = [(t, reasons, is_open, step_inputs(record, t.fields) if is_open else [])
-                                         for t, reasons, is_open in available(record, current_user)
-                                         if t.applies is None or t.applies(record)]
-                kwargs["state_label"] = flow.state_label(record)
-                kwargs["state_colour"] = state_colour(flow, getattr(record, flow.field))
+            kwargs.update(self.flow_context(record))
             if hasattr(record, "standing"):  # what it waits for, less what the buttons already say
                 shown = {reason for _, reasons, _, _ in kwargs.get("transitions", ()) for reason in reasons}
                 label, waiting = record.standing()
                 kwargs["standing"] = (label, [item for item in waiting if item not in shown])
         return super().render(template, **kwargs)
-
-    def is_locked(self, record):
-        flow = flow_of(self.model)
-        return flow is not None and getattr(record, flow.field) in flow.locked
-
-    @expose("/edit/", methods=("GET", "POST"))
-    def edit_view(self):
-        """Refuse to edit a record its state locks (an approved application, a closed loan)."""
-        record = self.get_one(request.args.get("id", ""))
-        if record is not None and self.is_locked(record):
-            flow = flow_of(self.model)
-            flash(text(f"「{flow.state_label(record)}」状态的记录不能修改",
-                       "A record in this state cannot be edited"), "error")
-            return redirect(self.get_url(".details_view", id=record.id))
-        return super().edit_view()
-
-    @expose("/transition/<action>", methods=("POST",))
-    def transition_view(self, action):
-        """Take one step of the record's flow; refusals come back as messages."""
-        record = self.get_one(request.args.get("id", ""))
-        if record is None or flow_of(self.model) is None:
-            abort(404)
-        transition = flow_of(self.model).transition(action)
-        values, reasons = step_values(record, transition.fields if transition else (), request.form)
-        reasons = finish(reasons or perform(record, action, current_user, request.form.get("comment", ""), values))
-        if reasons:
-            flash(text("操作未完成:", "Not done: ") + ";".join(reasons), "error")
-        else:
-            flash(text("已完成操作。", "Done."), "success")
-        return redirect(self.get_url(".details_view", id=record.id))

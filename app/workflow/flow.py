@@ -87,6 +87,10 @@ class Flow:
     def transition(self, action):
         return next((t for t in self.transitions if t.action == action), None)
 
+    def leading(self, source, target):
+        """The step that takes a record from `source` to `target`, if the flow has one."""
+        return next((t for t in self.transitions if source in t.source and t.target == target), None)
+
     def inbox_states(self):
         """States that wait for a decision or someone's step, with the roles that take it."""
         out = {}

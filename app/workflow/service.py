@@ -52,12 +52,22 @@ def available(record, user):
     state = getattr(record, flow.field)
     out = []
     for t in flow.transitions:
-        if state not in t.source:
+        if state not in t.source or t.roles is None:  # a step that follows another record has no button
             continue
         standing = _standing(record, t, user)
         wanting = [] if standing or t.guard is None else t.guard(record)
         out.append((t, standing or wanting, not standing and (not wanting or bool(t.fields))))
     return out
+
+
+def press(record, action, user, comment="", values=None):
+    """A person's step (a page's button, the CLI): `perform`, but never a step that follows another record."""
+    flow = flow_of(type(record))
+    transition = flow.transition(action) if flow else None
+    if transition is not None and transition.roles is None:
+        return [text(f"「{transition.label[0]}」随相关记录自动进行,不能直接操作",
+                     f"{transition.label[1]} follows another record and is not taken by hand")]
+    return perform(record, action, user, comment, values)
 
 
 def perform(record, action, user, comment="", values=None):
@@ -78,6 +88,19 @@ def perform(record, action, user, comment="", values=None):
         return refused.reasons
     except sa.exc.OperationalError:  # SQLite refuses a second writer outright instead of waiting
         return [text("该记录刚被他人处理,请刷新后再看", "Someone else has just acted on this record; reload it")]
+
+
+def move(record, target, user, comment=""):
+    """Take whichever step leads the record to `target` (a state that follows another record); [] once there."""
+    flow = flow_of(type(record))
+    state = getattr(record, flow.field)
+    if state == target:
+        return []
+    transition = flow.leading(state, target)
+    if transition is None:
+        return [text(f"{record}当前为「{flow.states.label(state)}」,不能转为「{flow.states.label(target)}」",
+                     f"{record} cannot go from {flow.states.label(state)} to {flow.states.label(target)}")]
+    return perform(record, transition.action, user, comment)
 
 
 def finish(reasons):

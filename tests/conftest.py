@@ -56,12 +56,26 @@ def demo_database(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory, demo_database):
-    """An app over a fresh copy of the migrated demo database: each test module starts from the same data."""
+@pytest.fixture(scope="session")
+def worker_app(tmp_path_factory, demo_database):
+    """(app, database path): building the app (60 admin views) costs more than a database copy, so once per worker."""
     path = tmp_path_factory.mktemp("db") / "desk.sqlite"
     shutil.copyfile(demo_database, path)
-    return make_app(path)
+    return make_app(path), path
+
+
+@pytest.fixture(scope="module")
+def app(worker_app, demo_database):
+    """An app over a fresh copy of the migrated demo database: each test module starts from the same data."""
+    app, path = worker_app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # no connection outlives the file it was opened on
+    shutil.copyfile(demo_database, path)
+    settings = dict(app.config)
+    yield app
+    app.config.clear()
+    app.config.update(settings)  # a module's settings stay in the module
 
 
 @pytest.fixture
@@ -110,34 +124,67 @@ def rnd():
     return random.Random(1234)
 
 
-@pytest.fixture
-def postgres_url():
-    """A throwaway database on the local PostgreSQL server, dropped afterwards."""
+@pytest.fixture(scope="session")
+def postgres_server():
+    """An AUTOCOMMIT engine on the local PostgreSQL server's admin database; skips where there is no server."""
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
-        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         admin.connect().close()
     except Exception as exc:  # noqa: BLE001 (any failure to connect means: no server here)
         pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is not reachable: {exc.__class__.__name__}")
-    name = f"desk_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    yield admin
     admin.dispose()
 
 
-@pytest.fixture
-def postgres_app(postgres_url, tmp_path):
-    """The app over a throwaway PostgreSQL database, migrated and filled with a small demo."""
-    app = make_app(tmp_path / "unused.sqlite", SQLALCHEMY_DATABASE_URI=postgres_url)
+def postgres_url_of(name):
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def create_postgres_database(server, name, template=None):
+    """A database `name`, empty or a copy of `template`, in place of any database of that name."""
+    with server.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+
+
+def drop_postgres_database(server, name):
+    with server.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_worker_app(postgres_server, tmp_path_factory):
+    """(app, database name, template name): the worker's app on PostgreSQL, and the template it is reset from: a
+    database built by the migrations and filled with the small demo once per worker, since a copy (CREATE DATABASE
+    ... TEMPLATE) costs a fraction of building one and of building the app."""
+    template, name = (f"desk_{uuid.uuid4().hex[:10]}" for _ in range(2))
+    create_postgres_database(postgres_server, name)
+    app = make_app(tmp_path_factory.mktemp("pg") / "unused.sqlite", SQLALCHEMY_DATABASE_URI=postgres_url_of(name))
     with app.app_context():
         upgrade()
         load_demo(units=24, per_form=2)
+        db.session.remove()
+        db.engine.dispose()  # a database takes no copies while anyone is connected to it
+    create_postgres_database(postgres_server, template, template=name)
+    yield app, name, template
+    with app.app_context():
+        db.engine.dispose()
+    drop_postgres_database(postgres_server, name)
+    drop_postgres_database(postgres_server, template)
+
+
+@pytest.fixture
+def postgres_app(postgres_server, postgres_worker_app):
+    """The app over a fresh PostgreSQL copy of the migrated demo database."""
+    app, name, template = postgres_worker_app
+    create_postgres_database(postgres_server, name, template=template)
+    settings = dict(app.config)
     yield app
+    app.config.clear()
+    app.config.update(settings)
     with app.app_context():
         db.session.remove()
-        db.engine.dispose()
+        db.engine.dispose()  # the next test drops and copies the database afresh
 
 
 # -- browser tests: Debian's chromium driven by Playwright (it cannot download a browser here) -----------------------
@@ -186,3 +233,43 @@ def chromium(base_url, width=1366, height=900):
             yield context
         finally:
             browser.close()
+
+
+# -- tiers: every test gets exactly one, here --------------------------------------------------------------------------
+# unit: rules, deadlines, figures and guards without a database; domain: services and `perform` on a database;
+# web: pages through HTTP (every form per route, the permission matrix, a journey per flow); slow: migrations,
+# PostgreSQL, a real browser or server. `pytest -m unit`, `-m "not slow"` etc. pick tiers (README, "Tests").
+TIERS = ("unit", "domain", "web", "slow")
+MODULE_TIERS = {  # the tier of a module's tests that use a database (those that use none are unit tests)
+    "test_architecture": "unit", "test_complaint_clock": "domain", "test_demo_story": "domain",
+    "test_models": "domain", "test_tracking_flows": "domain", "test_search": "domain", "test_backup": "domain",
+    "test_cli_and_serials": "domain", "test_reports": "domain", "test_worklists": "domain",
+    "test_booking_overlap": "domain", "test_attachments": "web", "test_auth": "web", "test_bad_input": "web",
+    "test_entry_pages": "web", "test_exports": "web", "test_finder": "web", "test_forms": "web",
+    "test_i18n_and_time": "web", "test_imports": "web", "test_intake_to_revisit": "web", "test_keys": "web",
+    "test_lookups": "web", "test_one_language": "web", "test_page_statements": "web", "test_printing": "web",
+    "test_privacy": "web", "test_renovation": "web", "test_requests": "web", "test_security": "web",
+    "test_surveys": "web", "test_validation": "web", "test_workflow": "web",
+    "test_migrations": "slow", "test_browser": "slow", "test_browser_csp": "slow", "test_browser_entry": "slow",
+    "test_print_browser": "slow",
+}
+DATABASE_FIXTURES = {"app", "ctx", "client_for", "demo_database", "worker_app", "tmp_path", "tmp_path_factory"}
+SLOW_FIXTURES = {"postgres_server", "base_url"}  # PostgreSQL, or the app served to a browser
+SLOW_TESTS = {"test_setup_migrates_and_loads_the_demo_once",  # the full-size demo, as `dev.py serve` loads it
+              "test_gunicorn_with_our_settings_sends_no_server_banner"}  # a gunicorn process
+
+
+def tier_of(item):
+    """slow by what the test starts, unit if it needs no database, else its module's tier."""
+    module = item.module.__name__.rsplit(".", 1)[-1]
+    if module not in MODULE_TIERS:
+        raise pytest.UsageError(f"tests/{module}.py has no tier: add it to MODULE_TIERS in tests/conftest.py")
+    fixtures = set(item.fixturenames)
+    if MODULE_TIERS[module] == "slow" or fixtures & SLOW_FIXTURES or item.originalname in SLOW_TESTS:
+        return "slow"
+    return MODULE_TIERS[module] if fixtures & DATABASE_FIXTURES else "unit"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(tier_of(item))

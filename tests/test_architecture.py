@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import app
+from tests.conftest import MODULE_TIERS, TIERS
 
 APP = Path(app.__file__).parent
 CLOCK = APP / "core" / "time.py"  # the one place allowed to read the wall clock
@@ -29,6 +30,23 @@ def test_the_app_reads_the_wall_clock_only_through_utcnow():
     found = [f"{path.relative_to(APP.parent)}:{line}: {call}" for path in sorted(APP.rglob("*.py"))
              if path != CLOCK for line, call in wall_clock_reads(path)]
     assert not found, "read the time with app.models.types.utcnow()/local_today():\n" + "\n".join(found)
+
+
+def test_no_test_reads_the_wall_clock():
+    """Tests run under the frozen clock (conftest NOW), so none may read the real one."""
+    tests = Path(__file__).parent
+    found = [f"{path.relative_to(tests.parent)}:{line}: {call}" for path in sorted(tests.rglob("*.py"))
+             for line, call in wall_clock_reads(path)]
+    assert not found, "move the frozen clock with clock_at() instead:\n" + "\n".join(found)
+
+
+def test_every_test_has_exactly_one_tier(request):
+    """The tiers of tests/conftest.py cover the whole suite, once each, so `pytest -m <tier>` runs can add up to it."""
+    modules = {path.stem for path in Path(__file__).parent.glob("test_*.py")}
+    assert set(MODULE_TIERS) == modules and set(MODULE_TIERS.values()) <= set(TIERS)
+    tiers = {item.nodeid: [mark.name for mark in item.iter_markers() if mark.name in TIERS]
+             for item in request.session.items}  # every test collected in this run
+    assert {nodeid: found for nodeid, found in tiers.items() if len(found) != 1} == {}
 
 
 def test_the_wall_clock_check_finds_a_read(tmp_path):

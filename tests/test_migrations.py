@@ -7,7 +7,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from app.demo import load_demo
 from app.demo.generator import fake_record
 from app.extensions import db
 from app.models import FORMS
@@ -34,12 +33,10 @@ def test_sqlite_migrations_match_the_models(tmp_path):
 
 
 @pytest.mark.postgres
-def test_postgres_migrations_demo_and_a_form(postgres_url, tmp_path):
-    app = make_app(tmp_path / "unused.sqlite", SQLALCHEMY_DATABASE_URI=postgres_url)
+def test_postgres_migrations_demo_and_a_form(postgres_app):
+    app = postgres_app  # a copy of the database the migrations built and the small demo filled, once per worker
     with app.app_context():
-        upgrade()
         assert schema_differences() == []
-        load_demo(units=24, per_form=2)
         counts = {name: db.session.scalar(sa.select(sa.func.count(model.id))) for name, model in FORMS.items()}
         db.session.remove()
         db.engine.dispose()

@@ -9,6 +9,7 @@ from wtforms import DecimalField, Form, StringField
 from wtforms.validators import Optional
 
 from app import validators as v
+from app.core.time import local_today
 from app.demo.generator import fake_record
 from app.extensions import db
 from app.views.entry import later_fields
@@ -85,7 +86,7 @@ def test_id18():
     assert v.id18_check_char(KNOWN_ID[:17]) == "X" and v.is_id18(KNOWN_ID)
     good = make_id()
     assert v.is_id18(good) and not v.is_id18(wrong_last(good, v.ID_CHECK))
-    future = make_id(born=date.today() + timedelta(days=400))
+    future = make_id(born=local_today() + timedelta(days=400))
     assert not v.is_id18(future)
     assert not v.is_id18(make_id(born=date(1899, 12, 31)))
     bad_day = "44030519850231123"
@@ -245,7 +246,7 @@ def test_bad_value_refused(app, clients, rnd, name, rel, field):
 def earlier(value):
     """A value of the same type just before the given one."""
     if isinstance(value, time):
-        return (datetime.combine(date.today(), value) - timedelta(minutes=30)).time()
+        return (datetime.combine(local_today(), value) - timedelta(minutes=30)).time()
     return value - timedelta(days=1)
 
 

@@ -109,7 +109,8 @@ def pick_row(target, rnd):
     if hasattr(target, "is_active"):
         query = query.where(target.is_active.is_(True))
     ids = db.session.scalars(query).all()
-    return db.session.get(target, rnd.choice(ids)) if ids else None
+    # its own relationships load when used, not eagerly on every pick: eager loads were most of the demo's time
+    return db.session.get(target, rnd.choice(ids), options=[sa.orm.lazyload("*")]) if ids else None
 
 
 def fake_record(model, rnd, serial=0, optional=0.8, lines=(2, 3)):

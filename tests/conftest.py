@@ -244,7 +244,7 @@ MODULE_TIERS = {  # the tier of a module's tests that use a database (those that
     "test_architecture": "unit", "test_complaint_clock": "domain", "test_demo_story": "domain",
     "test_models": "domain", "test_tracking_flows": "domain", "test_search": "domain", "test_backup": "domain",
     "test_cli_and_serials": "domain", "test_reports": "domain", "test_worklists": "domain",
-    "test_booking_overlap": "domain", "test_attachments": "web", "test_auth": "web", "test_bad_input": "web",
+    "test_booking_overlap": "domain", "test_engine": "domain", "test_attachments": "web", "test_auth": "web", "test_bad_input": "web",
     "test_entry_pages": "web", "test_exports": "web", "test_finder": "web", "test_forms": "web",
     "test_i18n_and_time": "web", "test_imports": "web", "test_intake_to_revisit": "web", "test_keys": "web",
     "test_lookups": "web", "test_one_language": "web", "test_page_statements": "web", "test_printing": "web",

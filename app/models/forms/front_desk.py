@@ -229,6 +229,12 @@ class CallVisitLog(FormRecord, db.Model):
     __signatures__ = ("接待人", "主管审核人")  # who signs the paper
     __list__ = ("serial_no", "contact_at", "contact_mode", "name", "unit", "category", "routing", "received_by")
     __search__ = ("serial_no", "name", "phone", "matter")
+    __sections__ = ((("接待", "Contact"), ("contact_at", "contact_mode", "received_by", "category")),
+                    (("来电来访人", "Caller"), ("caller_kind", "name", "unit", "phone", "visitor_org",
+                                               "visitor_id_verified")),
+                    (("事由及处理", "Matter and handling"), ("matter", "routing", "promised_reply_at", "result",
+                                                            "closed_at", "escalation_level", "remarks")),
+                    (("主管审核", "Supervisor's review"), ("reviewed_by", "reviewed_at")))
     contact_at = f.when("日期时间", required=True, preset="now")
     contact_mode = f.choice("方式", CONTACT_MODE, required=True, default="call")
     caller_kind = f.choice("来访人类别", CALLER_KIND, required=True, default="owner")

@@ -35,16 +35,16 @@ def test_every_form_is_drawn_in_its_sections_with_each_field_once(app, client_fo
     for url, created in ((f"/admin/{name}/new/", True), (f"/admin/{name}/edit/?id={record_id}", False)):
         page = client.get(url).text
         sections = sections_on(page)
-        assert len(sections) >= (2 if len(expected(model, created)) > 10 else 1), (url, [t for t, _ in sections])
+        assert len(sections) >= (2 if len(expected(model, created)) > 12 else 1), (url, [t for t, _ in sections])
         assert all(fields for _, fields in sections), (url, sections)
         assert len({title for title, _ in sections}) == len(sections), url
-        shown = [n for _, fields in sections for n in fields if "-" not in n]  # line items' inputs are named x-0-y
+        shown = [n for _, fields in sections for n in fields if "-" not in n and n != "csrf_token"]  # lines: x-0-y
         assert sorted(set(shown)) == sorted(shown), (url, [n for n in shown if shown.count(n) > 1])
         assert set(shown) == expected(model, created), url
         assert sections[0][1][0] == "project", url  # the estate first: every other choice belongs to it
 
 
-@pytest.mark.parametrize("name", [n for n in FORM_NAMES if len(expected(FORMS[n], False)) > 10])
+@pytest.mark.parametrize("name", [n for n in FORM_NAMES if len(expected(FORMS[n], False) - {"project", "remarks"}) > 10])
 def test_big_forms_declare_the_sections_of_their_paper_form(name):
     declared = getattr(FORMS[name], "__sections__", None)
     assert declared and len(declared) >= 2

@@ -82,8 +82,12 @@ def sections(model, names):
         kept = [n for n in fields if n in names and n not in placed]
         placed.update(kept)
         out.append((_title(title), kept))
-    rest = [n for n in names if n not in placed]
-    return [(title, fields) for title, fields in out + [(_title(OTHER), rest)] if fields]
+    rest = [n for n in names if n not in placed and n != "remarks"]
+    out = [(title, fields) for title, fields in out + [(_title(OTHER), rest)] if fields]
+    if "remarks" in names and "remarks" not in placed:  # remarks close the form, wherever its last section is
+        title, fields = out.pop() if out else (_title(OTHER), [])
+        out.append((title, fields + ["remarks"]))
+    return out
 
 
 def derived_sections(model, names):

@@ -163,6 +163,14 @@ class KeyLoan(FormRecord, db.Model):
     """6.54 钥匙借(领)用登记表: every key that leaves the cabinet, to whom, and its return."""
 
     __form__ = Form("6.54", "钥匙借(领)用登记表", "Key loan / issue register", "keys", "register")
+    __sections__ = (
+        (("钥匙", "Key"), ("key", "loan_type", "purpose")),
+        (("借用人", "Borrower"), ("borrower_kind", "staff", "borrower_name", "borrower_org", "borrower_mobile",
+                               "id_type", "id_number", "owner_authorization")),
+        (("押金", "Deposit"), ("deposit_amount", "deposit_receipt_no")),
+        (("借出", "Lent"), ("lent_at", "lent_by", "expected_return_at")),
+        (("归还", "Returned"), ("returned_at", "received_by", "key_condition")),
+    )
     __signatures__ = ("借用人", "经办人")  # who signs the paper
     __list__ = ("serial_no", "key", "loan_type", "borrower_name", "staff", "lent_at", "expected_return_at", "status",
                 "is_overdue")

@@ -212,9 +212,10 @@ class KeyLoan(FormRecord, db.Model):
     lent_at = f.when("借出时间", required=True)
     lent_by_id, lent_by = f.ref("StaffMember", "经办人", required=True)
     expected_return_at = f.when("预计归还时间")
-    returned_at = f.when("归还时间")
-    received_by_id, received_by = f.ref("StaffMember", "归还接收人")
-    key_condition = f.choice("钥匙状况", KEY_CONDITION)
+    # written when the key comes back (the return step), not when the loan is registered
+    returned_at = f.when("归还时间", later=True)
+    received_by_id, received_by = f.ref("StaffMember", "归还接收人", later=True)
+    key_condition = f.choice("钥匙状况", KEY_CONDITION, later=True)
     deposit_refunded_at = f.when("退押金时间", readonly=True)
     deposit_forfeited = f.flag("押金没收", readonly=True)
     lock_change_order_id, lock_change_order = set_by_flow(f.ref("WorkOrder", "换锁工单", readonly=True))

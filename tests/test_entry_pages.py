@@ -86,8 +86,9 @@ def test_the_timeline_shows_local_minutes_and_who_changed_what(app, client_for):
 
 def test_the_users_list_shows_minutes_and_words(app, client_for):
     with app.app_context():
-        db.session.scalar(sa.select(User).filter_by(username="clerk")).last_login_at = datetime(
-            2026, 11, 18, 0, 14, 33, 123456, tzinfo=timezone.utc)
+        clerk = db.session.scalar(sa.select(User).filter_by(username="clerk"))
+        clerk.last_login_at = datetime(2026, 11, 18, 0, 14, 33, 123456, tzinfo=timezone.utc)
+        clerk.locale = "zh_Hans_CN"  # shown in words in the 界面语言 column (the top bar offers only the other language)
         db.session.commit()
     parts = shown_text(client_for("admin").get("/admin/user/").text)
     assert "2026-11-18 08:14" in parts and not any("33.123456" in part for part in parts)

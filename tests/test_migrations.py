@@ -42,8 +42,11 @@ def test_postgres_migrations_demo_and_a_form(postgres_app):
         db.engine.dispose()
     # every form gets its two demo records; walking the demo's complaints and work orders along their flows adds
     # the revisits and special-event records those steps call for, and each call saved writes its ledger line
-    # and the demo's story adds the renovations and key loans it walks through their flows
-    more = {"revisit_record", "incident_tracking", "front_desk_ledger_entry", "renovation_application", "key_loan"}
+    # and the demo's story adds the renovations and key loans it walks through their flows, with the papers the
+    # renovations' steps ask for (guarantees, undertakings, permits, passes, completion checks, notices)
+    more = {"revisit_record", "incident_tracking", "front_desk_ledger_entry", "renovation_application", "key_loan",
+            "renovation_guarantee", "renovation_safety_undertaking", "renovation_permit", "renovation_worker_pass",
+            "renovation_completion_inspection", "rectification_notice"}
     assert {name: n for name, n in counts.items() if name not in more and n != 2} == {}
     assert all(counts[name] >= 2 for name in more)
     client = login(app.test_client(), "clerk")

@@ -61,6 +61,7 @@ def test_every_form_prints_its_sheet_in_chinese_with_every_field(app, ctx, clien
 
 def test_the_sheet_follows_declared_sections_and_falls_back_without(app, ctx, client_for, monkeypatch):
     model = FORMS["call_visit_log"]
+    monkeypatch.setattr(model, "__sections__", None)
     derived = sections_of(model)
     assert [title for title, _ in derived] == ["基本情况", "办理情况"]
     assert derived[0][1][:3] == ["contact_at", "contact_mode", "caller_kind"] and derived[0][1][-1] == "matter"

@@ -14,6 +14,11 @@ class ArrearsRecord(FormRecord, db.Model):
     """6.12 欠费情况明细表: a unit's overdue charges of one fee item and how they are chased."""
 
     __form__ = Form("6.12", "欠费情况明细表", "Arrears detail list", "reports", "report")
+    __sections__ = (
+        (("欠费户", "Account"), ("as_of_date", "unit", "owner", "dunning_staff")),
+        (("欠费", "Arrears"), ("fee_item", "period_from", "period_to", "amount_due", "late_fee", "pay_deadline")),
+        (("催缴", "Dunning"), ("actions",)),
+    )
     __list__ = ("serial_no", "unit", "owner", "fee_item", "amount_due", "months_overdue", "pay_deadline", "status")
     __search__ = ("serial_no",)
     __flow__ = ARREARS_FLOW

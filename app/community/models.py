@@ -122,6 +122,11 @@ class SignageItem(FormRecord, db.Model):
     """6.24 标识项目清单: every sign of the estate, where it is and what state it is in."""
 
     __form__ = Form("6.24", "标识项目清单", "Signage inventory", "services")
+    __sections__ = (
+        (("标识", "Sign"), ("sign_code", "category", "content", "material", "size", "quantity")),
+        (("位置", "Where"), ("location", "building", "is_portable", "in_use_at")),
+        (("安装与检查", "Installed and checked"), ("installed_on", "supplier", "condition", "last_checked_on")),
+    )
     __list__ = ("serial_no", "sign_code", "category", "location", "building", "quantity", "condition",
                 "last_checked_on")
     __search__ = ("serial_no", "sign_code", "content", "location", "supplier")
@@ -149,6 +154,12 @@ class CourtesyItemLoan(FormRecord, db.Model):
     """6.47 便民雨伞/小推车领用登记表: umbrellas, trolleys and tools lent at the front desk."""
 
     __form__ = Form("6.47", "便民雨伞/小推车领用登记表", "Courtesy umbrella / trolley loan register", "services")
+    __sections__ = (
+        (("物品", "Item"), ("item_type", "item_no", "deposit_amount")),
+        (("借用人", "Borrower"), ("borrower_name", "is_resident", "unit", "borrower_mobile")),
+        (("借出", "Lent"), ("lent_at", "lent_by", "due_at")),
+        (("归还", "Returned"), ("returned_at", "received_by", "return_condition", "damage_note", "compensation")),
+    )
     __list__ = ("serial_no", "item_type", "item_no", "borrower_name", "unit", "lent_at", "due_at", "status",
                 "is_overdue")
     __search__ = ("serial_no", "item_no", "borrower_name", "borrower_mobile")
@@ -206,6 +217,15 @@ class PublicAreaBooking(FormRecord, db.Model):
 
     __form__ = Form("6.56", "公共区域借(租)用申请表", "Common-area use / rental application", "services",
                     "application")
+    __sections__ = (
+        (("申请人", "Applicant"), ("applicant_type", "applicant_name", "unit", "org_name", "org_uscc",
+                                "applicant_mobile")),
+        (("借用", "Booking"), ("public_area", "purpose", "description", "start_at", "end_at", "participants",
+                             "setup_requirements")),
+        (("费用与承诺", "Fees and undertakings"), ("fee_amount", "deposit_amount", "undertakings_accepted")),
+        (("使用后检查", "After use"), ("post_use_checked_at", "damage_found", "damage_note", "restored",
+                                  "deduction_amount")),
+    )
     __list__ = ("serial_no", "public_area", "applicant_name", "purpose", "start_at", "end_at", "status")
     __search__ = ("serial_no", "applicant_name", "org_name", "applicant_mobile", "description")
     __flow__ = Flow(BOOKING_STATE, [  # §4.6
@@ -274,6 +294,14 @@ class CommunityActivity(FormRecord, db.Model):
     """6.59 社区文化活动记录表: an estate event from plan and notice to summary and revisit."""
 
     __form__ = Form("6.59", "社区文化活动记录表", "Community cultural activity record", "services")
+    __sections__ = (
+        (("活动", "Activity"), ("title", "activity_type", "start_at", "end_at", "location", "public_area_booking",
+                              "organizer", "department")),
+        (("方案", "Plan"), ("plan", "plan_approved_by", "budget")),
+        (("通知", "Notice"), ("notified_by_phone", "notified_on_board", "notified_by_message", "notified_door_to_door",
+                            "notified_at")),
+        (("活动情况", "Outcome"), ("participants_count", "households_count", "actual_cost", "summary")),
+    )
     __list__ = ("serial_no", "title", "activity_type", "start_at", "location", "organizer", "participants_count",
                 "revisit_due_on")
     __search__ = ("serial_no", "title", "location", "summary")

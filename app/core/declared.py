@@ -59,3 +59,49 @@ def label_column(target):
         return "name"
     first = (getattr(target, "__search__", ()) or (None,))[0]
     return first if first in columns else None
+
+
+OTHER = ("其他", "Other")
+
+
+def _title(title):
+    return L(*title) if isinstance(title, tuple) else L(title)
+
+
+def sections(model, names):
+    """(title, field names) in paper order: the form's `__sections__` where it declares them, else derived.
+
+    Each of `names` is placed once; a declared title is text or a (zh, en) pair, and the names a declaration leaves
+    out follow under 其他. Titles are lazy, read in the request's language.
+    """
+    declared = getattr(model, "__sections__", None)
+    if not declared:
+        return derived_sections(model, names)
+    out, placed = [], set()
+    for title, fields in declared:
+        kept = [n for n in fields if n in names and n not in placed]
+        placed.update(kept)
+        out.append((_title(title), kept))
+    rest = [n for n in names if n not in placed and n != "remarks"]
+    out = [(title, fields) for title, fields in out + [(_title(OTHER), rest)] if fields]
+    if "remarks" in names and "remarks" not in placed:  # remarks close the form, wherever its last section is
+        title, fields = out.pop() if out else (_title(OTHER), [])
+        out.append((title, fields + ["remarks"]))
+    return out
+
+
+def derived_sections(model, names):
+    """What a person fills first (up to the matter itself), then how it was handled, then what the system set."""
+    lines = [n for n in names if field_info(model, n).get("kind") == "lines"]
+    readonly = [n for n in names if field_info(model, n).get("readonly") and n != "remarks"]
+    filled = [n for n in names if n not in readonly and n != "remarks" and n not in lines]
+    long_texts = [i for i, n in enumerate(filled) if field_info(model, n).get("kind") == "long_text"]
+    cut = long_texts[0] + 1 if long_texts and long_texts[0] + 1 < len(filled) else len(filled)
+    out = [(L("基本情况", "Particulars"), filled[:cut]), (L("办理情况", "Handling"), filled[cut:]),
+           (L("流转记录", "Recorded by the flow"), readonly)]
+    out = [(title, fields) for title, fields in out if fields]
+    last = lines + [n for n in ("remarks",) if n in names]  # line items and remarks close the last section
+    if last:
+        title, fields = out[-1] if out else (L("基本情况", "Particulars"), [])
+        out[-1:] = [(title, fields + last)]
+    return out

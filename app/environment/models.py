@@ -222,6 +222,13 @@ class WasteCollectionRecord(FormRecord, db.Model):
     """6.48 垃圾清运服务质量记录表: one refuse collection run and how well it went."""
 
     __form__ = Form("6.48", "垃圾清运服务质量记录表", "Refuse collection service quality record", GROUP, "register")
+    __sections__ = (
+        (("清运", "Collection"), ("collected_on", "contractor", "vehicle_plate", "driver_name")),
+        (("时间与数量", "Times and quantity"), ("scheduled_time", "arrived_at", "left_at", "waste_type", "quantity",
+                                           "quantity_unit")),
+        (("质量检查", "Quality"), ("site_clean_after", "no_spill_leak", "odour_flies_controlled", "supervisor",
+                               "nonconformity")),
+    )
     __signatures__ = ("检查人", "司机")  # who signs the paper
     __list__ = ("serial_no", "collected_on", "contractor", "vehicle_plate", "waste_type", "quantity", "on_time")
     __search__ = ("serial_no", "vehicle_plate", "driver_name")
@@ -260,6 +267,12 @@ class PestControlRecord(FormRecord, db.Model):
     """6.49 消杀服务过程记录表: what the pest-control team did, where, with which chemical."""
 
     __form__ = Form("6.49", "消杀服务过程记录表", "Pest-control service log", GROUP, "register")
+    __sections__ = (
+        (("作业", "Service"), ("service_date", "contractor", "operators", "start_at", "end_at")),
+        (("对象与区域", "Targets and areas"), ("main_target", "other_targets", "main_area", "other_areas")),
+        (("药剂", "Chemicals"), ("chemical_name", "chemical_reg_no", "dosage", "method", "bait_points")),
+        (("监督", "Supervision"), ("residents_notified", "supervisor", "leftover_returned")),
+    )
     __signatures__ = ("消杀单位", "监督人")  # who signs the paper
     __list__ = ("serial_no", "service_date", "contractor", "main_target", "main_area", "method", "supervisor")
     __search__ = ("serial_no", "operators", "chemical_name", "other_areas")
@@ -405,6 +418,14 @@ class OutsourcedNonconformity(FormRecord, db.Model):
     """6.53 外判工作不合格服务处理表: one failure of an outsourced service, chased until it passes."""
 
     __form__ = Form("6.53", "外判工作不合格服务处理表", "Outsourced-service nonconformity report", GROUP, "register")
+    __sections__ = (
+        (("不合格服务", "Nonconformity"), ("found_at", "contractor", "service_type", "source_type", "source_no",
+                                      "location", "description", "severity")),
+        (("纠正要求", "Correction required"), ("required_correction", "deadline")),
+        (("承包商签收与措施", "Contractor's response"), ("contractor_rep_name", "contractor_rep_signed_at",
+                                                 "corrective_action", "preventive_action")),
+        (("验证", "Verification"), ("verified_at", "verified_by", "verification_result", "deduction_amount")),
+    )
     __signatures__ = ("检查人", "承包商代表")  # who signs the paper
     __list__ = ("serial_no", "found_at", "contractor", "service_type", "location", "severity", "deadline", "status")
     __search__ = ("serial_no", "source_no", "location", "description")

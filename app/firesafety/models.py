@@ -90,6 +90,17 @@ class HotWorkPermit(FormRecord, db.Model):
 
     __form__ = Form("6.57", "临时动火作业申请", "Temporary hot-work application (permit)", "renovation",
                     "application")
+    __sections__ = (
+        (("动火作业", "Hot work"), ("applicant_kind", "renovation_application", "construction_permit", "work_type",
+                                "location", "building", "unit", "start_at", "end_at")),
+        (("作业人与监护人", "Operator and fire watch"), ("operator_name", "operator_id_number", "operator_cert_no",
+                                                  "operator_cert_expiry", "fire_watch_name", "fire_watch_mobile")),
+        (("防火措施", "Precautions"), ("combustibles_cleared", "extinguishers_ready", "fire_blanket_used",
+                                   "detectors_isolated", "ventilated", "no_flammable_gas", "extinguishers_on_site",
+                                   "fire_extinguisher_rental")),
+        (("确认与批准", "Check and approval"), ("site_checked_by", "site_checked_at", "approved_by", "approved_at")),
+        (("余火检查", "Post-work check"), ("post_check_by", "post_check_at")),
+    )
     __signatures__ = ("申请人", "动火人", "监护人", "审批人")  # who signs the paper
     __flow__ = Flow(HOT_WORK_STATE, [  # §4.7
         Transition("site_check", ("现场确认", "Site checked"), ("submitted",), "site_checked",
@@ -236,6 +247,13 @@ class FireExtinguisherRental(FormRecord, db.Model):
     """6.58 灭火器租用申请表: extinguishers rented to a renovating unit or contractor, against a deposit."""
 
     __form__ = Form("6.58", "灭火器租用申请表", "Fire-extinguisher rental application", "renovation", "application")
+    __sections__ = (
+        (("申请人", "Applicant"), ("applicant_name", "applicant_mobile", "unit", "contractor",
+                                "renovation_application")),
+        (("租用", "Rental"), ("extinguisher_type", "spec", "quantity", "items", "rent_from", "rent_to", "rent_amount",
+                            "deposit_amount")),
+        (("发放与归还", "Issued and returned"), ("issued_by", "issued_at", "returned_at", "deduction_amount")),
+    )
     __flow__ = Flow(RENTAL_STATE, [  # §4.8
         Transition("pay", ("已缴费", "Paid"), ("submitted",), "paid", ("cashier",)),
         Transition("issue", ("发放", "Issue"), ("paid",), "issued", ("front_desk", "security"),

@@ -109,6 +109,11 @@ class BuildingTakeoverInspection(FormRecord, db.Model):
 
     __form__ = Form("6.8", "楼宇接管验收情况检查表", "Building takeover inspection checklist (by system)", "handover",
                     "checklist")
+    __sections__ = (
+        (("验收", "Inspection"), ("building", "inspection_round", "inspected_on", "handing_over_party",
+                                "developer_rep_name", "lead_inspector", "inspector_names")),
+        (("结论与签字", "Conclusion"), ("items", "conclusion", "signed_by", "signed_at")),
+    )
     __list__ = ("serial_no", "building", "inspection_round", "inspected_on", "handing_over_party", "items_failed",
                 "conclusion")
     __search__ = ("serial_no", "handing_over_party", "developer_rep_name", "inspector_names")
@@ -149,6 +154,12 @@ class UnitTakeoverInspection(FormRecord, db.Model):
     """6.14 单元接管验收记录表: a unit inspected room by room, from the developer or with the owner at move-in."""
 
     __form__ = Form("6.14", "单元接管验收记录表", "Unit takeover / hand-over inspection record", "handover", "checklist")
+    __sections__ = (
+        (("验收", "Inspection"), ("unit", "stage", "inspected_on", "inspector")),
+        (("到场人", "Attending"), ("owner", "attendee_name", "is_proxy")),
+        (("表读数与钥匙", "Meters and keys"), ("water_meter", "electricity_meter", "gas_meter", "keys_received")),
+        (("结论", "Conclusion"), ("items", "decision", "signed_at")),
+    )
     __signatures__ = ("业主", "验收人")  # who signs the paper
     __list__ = ("serial_no", "unit", "stage", "inspected_on", "inspector", "attendee_name", "decision")
     __search__ = ("serial_no", "attendee_name")
@@ -187,6 +198,13 @@ class WarrantyFollowup(FormRecord, db.Model):
     """6.26 项目遗留工程保修跟进表: a defect the developer fixes under warranty, chased until verified."""
 
     __form__ = Form("6.26", "项目遗留工程保修跟进表", "Legacy-works warranty follow-up", "handover", "register")
+    __sections__ = (
+        (("问题", "Defect"), ("source", "unit", "location", "defect_type", "description", "reported_at")),
+        (("移交售后", "Handed to the developer"), ("return_slip_no", "sent_to_developer_at", "developer_contact",
+                                               "contractor", "warranty_until", "promised_fix_on")),
+        (("跟进", "Follow-up"), ("followup_count", "last_followed_up_at")),
+        (("修复验证", "Fixed and verified"), ("fixed_at", "verified_by", "owner_confirmed")),
+    )
     __list__ = ("serial_no", "reported_at", "unit", "location", "defect_type", "promised_fix_on", "followup_count",
                 "status")
     __search__ = ("serial_no", "location", "description", "return_slip_no", "developer_contact")
@@ -228,6 +246,12 @@ class HousingTakeoverDefect(FormRecord, db.Model):
 
     __form__ = Form("6.30", "房屋接管验收遗留问题统计表", "Housing takeover outstanding-defect list", "handover",
                     "register")
+    __sections__ = (
+        (("问题", "Defect"), ("source", "building", "unit", "location_part", "defect_type", "description", "severity",
+                            "found_on")),
+        (("整改", "Rectification"), ("responsible_party", "rectify_deadline")),
+        (("复验", "Verification"), ("rectified_on", "verified_by", "warranty_followup")),
+    )
     __list__ = ("serial_no", "building", "unit", "location_part", "defect_type", "severity", "rectify_deadline",
                 "status")
     __search__ = ("serial_no", "location_part", "description", "responsible_party")
@@ -295,6 +319,12 @@ class EquipmentTakeoverDefect(FormRecord, db.Model):
 
     __form__ = Form("6.34", "公共设备接管验收遗留问题统计表", "Common-equipment takeover outstanding-defect list",
                     "handover", "register")
+    __sections__ = (
+        (("问题", "Defect"), ("source", "building", "system", "facility_name", "location", "description", "severity",
+                            "found_on")),
+        (("整改", "Rectification"), ("responsible_party", "rectify_deadline")),
+        (("复验", "Verification"), ("rectified_on", "verified_by", "warranty_followup")),
+    )
     __list__ = ("serial_no", "system", "facility_name", "location", "severity", "rectify_deadline", "status")
     __search__ = ("serial_no", "facility_name", "location", "description", "responsible_party")
     source = f.choice("来源", EQUIPMENT_SOURCE, required=True)

@@ -73,6 +73,12 @@ class VacantUnitInspection(FormRecord, db.Model):
     """6.10 空置房单元巡查记录表: a round of an undelivered or vacant unit, checked item by item."""
 
     __form__ = Form("6.10", "空置房单元巡查记录表", "Vacant unit inspection record", "inspections", "checklist")
+    __sections__ = (
+        (("巡查", "Inspection"), ("unit", "inspected_at", "inspector", "key_loan")),
+        (("检查项目", "Checks"), ("doors_windows_ok", "no_leakage", "utilities_isolated", "finishes_ok", "clean_no_pests",
+                              "ventilated")),
+        (("异常与处理", "Findings"), ("abnormal_description", "action", "work_order", "next_due_on")),
+    )
     __list__ = ("serial_no", "unit", "inspected_at", "inspector", "action", "next_due_on")
     __search__ = ("serial_no", "abnormal_description")
     unit_id, unit = f.ref("Unit", "房号", required=True)

@@ -163,6 +163,14 @@ class KeyLoan(FormRecord, db.Model):
     """6.54 钥匙借(领)用登记表: every key that leaves the cabinet, to whom, and its return."""
 
     __form__ = Form("6.54", "钥匙借(领)用登记表", "Key loan / issue register", "keys", "register")
+    __sections__ = (
+        (("钥匙", "Key"), ("key", "loan_type", "purpose")),
+        (("借用人", "Borrower"), ("borrower_kind", "staff", "borrower_name", "borrower_org", "borrower_mobile",
+                               "id_type", "id_number", "owner_authorization")),
+        (("押金", "Deposit"), ("deposit_amount", "deposit_receipt_no")),
+        (("借出", "Lent"), ("lent_at", "lent_by", "expected_return_at")),
+        (("归还", "Returned"), ("returned_at", "received_by", "key_condition")),
+    )
     __signatures__ = ("借用人", "经办人")  # who signs the paper
     __list__ = ("serial_no", "key", "loan_type", "borrower_name", "staff", "lent_at", "expected_return_at", "status",
                 "is_overdue")
@@ -204,9 +212,10 @@ class KeyLoan(FormRecord, db.Model):
     lent_at = f.when("借出时间", required=True)
     lent_by_id, lent_by = f.ref("StaffMember", "经办人", required=True)
     expected_return_at = f.when("预计归还时间")
-    returned_at = f.when("归还时间")
-    received_by_id, received_by = f.ref("StaffMember", "归还接收人")
-    key_condition = f.choice("钥匙状况", KEY_CONDITION)
+    # written when the key comes back (the return step), not when the loan is registered
+    returned_at = f.when("归还时间", later=True)
+    received_by_id, received_by = f.ref("StaffMember", "归还接收人", later=True)
+    key_condition = f.choice("钥匙状况", KEY_CONDITION, later=True)
     deposit_refunded_at = f.when("退押金时间", readonly=True)
     deposit_forfeited = f.flag("押金没收", readonly=True)
     lock_change_order_id, lock_change_order = set_by_flow(f.ref("WorkOrder", "换锁工单", readonly=True))

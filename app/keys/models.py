@@ -211,6 +211,12 @@ class KeyCustodyDeclaration(FormRecord, db.Model):
     """6.39 业主收楼钥匙(托管)声明: the owner confirms receipt of all keys, or leaves keys with us."""
 
     __form__ = Form("6.39", "业主收楼钥匙(托管)声明", "Owner key receipt / custody declaration", "keys", "certificate")
+    __sections__ = (
+        (("业主", "Owner"), ("unit", "owner", "declaration_type", "signed_at")),
+        (("托管钥匙", "Keys in custody"), ("keys_count", "key", "custody_purpose", "authorized_persons", "custody_from",
+                                       "custody_to", "liability_terms_accepted")),
+        (("取回", "Withdrawn"), ("withdrawn_at", "withdrawn_by_name")),
+    )
     __signatures__ = ("业主", "经办人")  # who signs the paper
     __list__ = ("serial_no", "unit", "owner", "declaration_type", "keys_count", "custody_from", "custody_to",
                 "withdrawn_at")

@@ -66,6 +66,19 @@ class RenovationApplication(FormRecord, db.Model):
     """6.16 装修申请表: an owner's or tenant's application to renovate a unit; it carries the renovation flow."""
 
     __form__ = Form("6.16", "装修申请表", "Renovation application", "renovation", "application")
+    __sections__ = (
+        (("房屋与申报人", "Unit and applicant"), ("unit", "owner", "applicant_type", "applicant_name", "applicant_id_type",
+                                            "applicant_id_number", "applicant_mobile")),
+        (("施工方", "Builder"), ("construction_mode", "contractor", "site_manager_name", "site_manager_mobile",
+                              "workers_planned")),
+        (("装修项目", "Works"), ("scope", "planned_start_on", "planned_end_on", "involves_waterproofing",
+                             "involves_structural_change")),
+        (("需书面承诺事项", "Items needing a written undertaking"), ("removes_guardrail", "moves_security_devices",
+                                                              "encloses_drain_stacks", "encloses_gas_main")),
+        (("申报资料与签收", "Documents and receipts"), ("documents", "rules_received_at", "agreement_signed_at")),
+        (("审核与审批", "Review and approval"), ("drawings_signed_at", "reviewed_by", "engineering_opinion",
+                                            "approved_by")),
+    )
     __signatures__ = ("装修人", "施工负责人", "客服审核人", "批准人")  # who signs the paper
     __flow__ = RENOVATION_FLOW
     __list__ = ("serial_no", "unit", "applicant_name", "construction_mode", "contractor", "planned_start_on",
@@ -161,6 +174,14 @@ class RenovationGuarantee(FormRecord, db.Model):
     """6.18 装修保证书: the renovator's or company's guarantee, with the deposit and written undertakings."""
 
     __form__ = Form("6.18", "装修保证书", "Renovation guarantee letter", "renovation", "certificate")
+    __sections__ = (
+        (("保证人", "Guarantor"), ("renovation_application", "signer_role", "signer_name", "signer_id_card",
+                                "contractor", "clause_version")),
+        (("书面承诺事项", "Undertakings"), ("removes_guardrail", "moves_security_devices", "encloses_drain_stacks",
+                                      "encloses_gas_main")),
+        (("保证金与签署", "Deposit and signing"), ("deposit_amount", "deduction_terms_accepted", "signed_on",
+                                             "witness_staff")),
+    )
     __signatures__ = ("装修人", "装修企业")  # who signs the paper
     __list__ = ("serial_no", "renovation_application", "signer_role", "signer_name", "deposit_amount", "signed_on",
                 "witness_staff")
@@ -196,6 +217,13 @@ class RenovationSafetyUndertaking(FormRecord, db.Model):
     __form__ = Form("6.19", "房屋装修工程、防水工程质量、防火安全承诺书",
                     "Undertaking on renovation works, waterproofing quality and fire safety", "renovation",
                     "certificate")
+    __sections__ = (
+        (("签署人", "Signers"), ("renovation_application", "owner_signer_name", "contractor_signer_name", "signed_on")),
+        (("防水工程", "Waterproofing"), ("wet_kitchen", "wet_bathroom", "wet_balcony", "waterproof_warranty_years",
+                                     "general_warranty_years", "leak_liability_accepted")),
+        (("结构与防火安全", "Structure and fire safety"), ("structure_gas_water_clause", "extinguishers_committed",
+                                                    "hot_work_clause", "no_smoking_no_flammables_clause")),
+    )
     __signatures__ = ("装修人", "施工单位")  # who signs the paper
     __list__ = ("serial_no", "renovation_application", "owner_signer_name", "contractor_signer_name",
                 "waterproof_warranty_years", "extinguishers_committed", "signed_on")
@@ -227,6 +255,13 @@ class RenovationPermit(FormRecord, db.Model):
     """6.20 装修/延期施工许可证: the permit posted at the door, issued against the fee receipt; one row per extension."""
 
     __form__ = Form("6.20", "装修/延期施工许可证", "Renovation / extension works permit", "renovation", "certificate")
+    __sections__ = (
+        (("许可证", "Permit"), ("renovation_application", "permit_type", "previous_permit", "valid_from", "valid_to",
+                             "work_hours", "scope_summary")),
+        (("施工单位", "Builder"), ("contractor", "site_manager_name", "site_manager_mobile")),
+        (("缴费与延期", "Fees and extension"), ("fee_receipt_no", "extension_reason", "extension_fee")),
+        (("发证与吊销", "Issue and revocation"), ("issued_by", "issued_at", "revoked_at", "revoke_reason")),
+    )
     __signatures__ = ("装修人", "施工单位", "发证人")  # who signs the paper
     __list__ = ("serial_no", "renovation_application", "permit_type", "valid_from", "valid_to", "contractor",
                 "issued_at", "revoked_at")
@@ -276,6 +311,15 @@ class ConstructionPermit(FormRecord, db.Model):
 
     __form__ = Form("6.21", "施工许可证", "Construction permit (works other than unit renovation)", "renovation",
                     "certificate")
+    __sections__ = (
+        (("施工", "Works"), ("work_type", "building", "location", "public_area", "valid_from", "valid_to", "work_hours",
+                           "workers_count")),
+        (("申请与施工单位", "Applicant and builder"), ("applicant_name", "contractor", "site_manager_name",
+                                                "site_manager_mobile")),
+        (("安全与费用", "Safety and fees"), ("safety_measures", "hot_work_required", "deposit_amount", "fee_receipt_no")),
+        (("审批与完工检查", "Approval and completion"), ("approved_by", "issued_at", "completion_checked_by",
+                                                  "completed_at")),
+    )
     __signatures__ = ("施工单位", "批准人")  # who signs the paper
     __list__ = ("serial_no", "work_type", "location", "contractor", "valid_from", "valid_to", "hot_work_required",
                 "issued_at")
@@ -356,6 +400,14 @@ class RepairUndertaking(FormRecord, db.Model):
     """6.55 修缮责任承诺书: a party's undertaking to repair stated damage by a deadline at its cost."""
 
     __form__ = Form("6.55", "修缮责任承诺书", "Repair responsibility undertaking", "renovation", "certificate")
+    __sections__ = (
+        (("承诺人", "Undertaker"), ("undertaker_type", "undertaker_name", "undertaker_id_type", "undertaker_id_number",
+                                 "undertaker_uscc")),
+        (("损坏与修缮", "Damage and repair"), ("unit", "location", "renovation_application", "affected_owner",
+                                          "damage_description", "repair_scope", "deadline")),
+        (("费用与条款", "Costs and terms"), ("cost_bearer", "estimated_cost", "default_clause_accepted", "signed_on")),
+        (("完成验证", "Verification"), ("verified_by", "completion_verified_at")),
+    )
     __signatures__ = ("承诺人", "物业")  # who signs the paper
     __list__ = ("serial_no", "undertaker_type", "undertaker_name", "unit", "deadline", "cost_bearer",
                 "completion_verified_at")

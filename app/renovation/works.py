@@ -96,6 +96,13 @@ class RectificationNotice(FormRecord, db.Model):
     """6.25 整改通知单: a written order to put right a violation or nonconformity by a deadline."""
 
     __form__ = Form("6.25", "整改通知单", "Rectification notice", "renovation", "certificate")
+    __sections__ = (
+        (("被通知方", "Notified party"), ("target_type", "renovation_application", "unit", "contractor", "department")),
+        (("通知内容", "Notice"), ("issued_at", "issued_by", "facts", "rule_reference", "required_action", "deadline",
+                              "penalty_amount")),
+        (("签收", "Receipt"), ("recipient_name", "recipient_signed_at", "refused_to_sign", "witness")),
+        (("复查", "Recheck"), ("recheck_at", "recheck_by", "recheck_result")),
+    )
     __signatures__ = ("签发人", "签收人")  # who signs the paper
     __list__ = ("serial_no", "target_type", "unit", "issued_at", "deadline", "recheck_result", "issued_by")
     __search__ = ("serial_no", "recipient_name", "facts", "required_action")
@@ -150,6 +157,12 @@ class WaterproofTest(FormRecord, db.Model):
 
     __form__ = Form("6.27", "闭水试验确认书", "Ponding (water-tightness) test confirmation", "renovation",
                     "certificate")
+    __sections__ = (
+        (("试验", "Test"), ("renovation_application", "stage", "area_bathroom", "area_kitchen", "area_balcony",
+                          "water_depth_mm", "start_at", "end_at")),
+        (("检查结果", "Result"), ("downstairs_unit", "downstairs_checked", "result", "leak_description")),
+        (("签字确认", "Signatures"), ("owner_signer_name", "contractor_signer_name", "inspector", "confirmed_at")),
+    )
     __signatures__ = ("装修人", "施工单位", "物业验收人")  # who signs the paper
     __list__ = ("serial_no", "renovation_application", "stage", "start_at", "end_at", "result", "inspector")
     __search__ = ("serial_no", "owner_signer_name", "contractor_signer_name", "leak_description")
@@ -183,6 +196,13 @@ class RenovationCompletionInspection(FormRecord, db.Model):
 
     __form__ = Form("6.28", "装修竣工检查申请表", "Renovation completion inspection application", "renovation",
                     "application")
+    __sections__ = (
+        (("竣工申请", "Application"), ("renovation_application", "applied_at", "applicant_name", "actual_finish_on",
+                                   "waterproof_test")),
+        (("竣工检查", "Inspection"), ("inspection_at", "lead_inspector", "other_inspectors", "items", "result",
+                                  "damage_deduction")),
+        (("签字与批准", "Signatures and approval"), ("owner_signer_name", "approved_by")),
+    )
     __list__ = ("serial_no", "renovation_application", "applied_at", "actual_finish_on", "inspection_at", "result",
                 "refund_eligible_on")
     __search__ = ("serial_no", "applicant_name", "other_inspectors")
@@ -234,6 +254,12 @@ class RenovationResumption(FormRecord, db.Model):
     """6.29 装修单元复工申请表: a suspended renovation's request to resume work."""
 
     __form__ = Form("6.29", "装修单元复工申请表", "Renovation resumption application", "renovation", "application")
+    __sections__ = (
+        (("停工情况", "Suspension"), ("renovation_application", "suspension_reason", "rectification_notice",
+                                  "suspended_on", "rectification_done")),
+        (("复工申请", "Request"), ("planned_resume_on", "new_planned_end", "applicant_name")),
+        (("审核", "Review"), ("reviewed_by", "decision", "decided_at", "resumed_on")),
+    )
     __list__ = ("serial_no", "renovation_application", "suspension_reason", "suspended_on", "planned_resume_on",
                 "decision", "resumed_on")
     __search__ = ("serial_no", "applicant_name", "rectification_done")

@@ -77,6 +77,12 @@ class OwnerCardApplication(FormRecord, db.Model):
     """6.3 业主卡申请表: a request to issue, replace or cancel an owner pass or access card."""
 
     __form__ = Form("6.3", "业主卡申请表", "Owner card application", "owners", "application")
+    __sections__ = (
+        (("业主", "Owner"), ("unit", "owner")),
+        (("持卡人", "Card holder"), ("holder_name", "holder_relation", "holder_resident", "holder_id_type",
+                                  "holder_id_number", "holder_mobile")),
+        (("办卡", "Card"), ("card_type", "apply_reason", "quantity", "fee_amount", "card_no", "valid_until")),
+    )
     __signatures__ = ("申请人", "受理人", "客服主管")  # who signs the paper
     __list__ = ("serial_no", "unit", "holder_name", "holder_relation", "card_type", "apply_reason", "card_no",
                 "status")
@@ -126,6 +132,16 @@ class MoveInReceipt(FormRecord, db.Model):
     """6.38 业主收楼物品资料签收单: what the owner brought, signed and took home at move-in."""
 
     __form__ = Form("6.38", "业主收楼物品资料签收单", "Owner move-in items & documents receipt", "owners", "certificate")
+    __sections__ = (
+        (("收楼", "Move-in"), ("unit", "owner", "handover_on", "handled_by")),
+        (("委托办理", "By proxy"), ("is_proxy", "proxy_name", "proxy_id_type", "proxy_id_number", "has_proxy_letter")),
+        (("业主提交资料", "Documents handed in"), ("doc_purchase_contract", "doc_id_copy", "doc_business_licence",
+                                             "doc_legal_rep", "doc_move_in_notice", "doc_payment_receipts",
+                                             "doc_photos")),
+        (("签署文件", "Signed"), ("signed_management_rules", "signed_civility_pact", "signed_fire_safety",
+                              "signed_service_agreement", "handover_form_signed")),
+        (("物品资料签收", "Items received"), ("items", "fees_receipt_nos", "owner_signed_at")),
+    )
     __signatures__ = ("业主", "经办人")  # who signs the paper
     __list__ = ("serial_no", "unit", "owner", "handover_on", "is_proxy", "handled_by", "owner_signed_at")
     __search__ = ("serial_no", "proxy_name", "fees_receipt_nos")
@@ -196,6 +212,14 @@ class OwnerRegistration(FormRecord, db.Model):
     """6.40 业主资料登记表: the owner's and household's particulars, kept as the signed archive copy."""
 
     __form__ = Form("6.40", "业主资料登记表", "Owner registration form", "owners", "register")
+    __sections__ = (
+        (("房屋与业主", "Unit and owner"), ("unit", "owner", "owner_name", "gender", "id_type", "id_number")),
+        (("联系方式", "Contact"), ("mobile", "backup_phone", "email", "mailing_address", "occupation", "employer")),
+        (("居住与车辆", "Household"), ("residence_type", "members", "vehicle_plates")),
+        (("紧急联系人", "Emergency contact"), ("emergency_contact_name", "emergency_contact_phone")),
+        (("资料与同意", "Documents and consent"), ("id_copy_received", "photo_received", "privacy_consent_at",
+                                              "registered_by")),
+    )
     __list__ = ("serial_no", "unit", "owner_name", "gender", "mobile", "residence_type", "registered_by")
     __search__ = ("serial_no", "owner_name", "mobile", "emergency_contact_name", "vehicle_plates")
     unit_id, unit = f.ref("Unit", "栋号/房号", required=True)

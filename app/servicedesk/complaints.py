@@ -36,6 +36,16 @@ class ComplaintTicket(FormRecord, db.Model):
     """6.4 客户投诉受理单(项目): one ticket per complaint, carried from receipt to revisit (§4.3)."""
 
     __form__ = Form("6.4", "客户投诉受理单(项目)", "Customer complaint intake sheet (project level)", "complaints")
+    __sections__ = (
+        (("投诉受理", "Intake"), ("received_at", "channel", "received_by", "source_call", "parent_ticket")),
+        (("投诉人", "Complainant"), ("complainant_name", "is_resident", "owner", "unit", "contact_phone",
+                                  "households_count")),
+        (("投诉内容", "Complaint"), ("content", "expected_resolution", "category")),
+        (("分类定性", "Classification"), ("validity", "severity", "responsible_party")),
+        (("处理", "Handling"), ("handler", "handling_method", "promised_reply_at", "result")),
+        (("回复与回访", "Reply"), ("replied_at", "reply_method", "written_reply", "satisfaction",
+                              "reported_to_company_at")),
+    )
     __signatures__ = ("受理人", "处理人", "主管", "投诉人")  # who signs the paper
     __list__ = ("serial_no", "received_at", "complainant_name", "unit", "category", "validity", "status", "due_at",
                 "is_late")
@@ -136,6 +146,13 @@ class FeedbackRecord(FormRecord, db.Model):
     """6.5 客户投诉/建议/意见记录表: every complaint, suggestion, opinion and praise from any channel."""
 
     __form__ = Form("6.5", "客户投诉/建议/意见记录表", "Complaint / suggestion / opinion register", "complaints")
+    __sections__ = (
+        (("记录", "Record"), ("recorded_at", "feedback_type", "source", "source_call", "recorded_by")),
+        (("反映人", "From"), ("person_name", "unit", "contact_phone")),
+        (("内容", "Content"), ("content", "related_department", "complaint_ticket", "praised_staff",
+                             "praise_verified")),
+        (("上报与答复", "Reported and answered"), ("reported_to", "reported_at", "decision", "reply_text", "closed_at")),
+    )
     __list__ = ("serial_no", "recorded_at", "feedback_type", "source", "person_name", "unit", "decision")
     __search__ = ("serial_no", "person_name", "contact_phone", "content", "reply_text")
     recorded_at = f.when("日期时间", required=True)
@@ -177,6 +194,14 @@ class IncidentTracking(FormRecord, db.Model):
     """6.6 事件处理跟踪表: follow-up of anything open over time (emergencies, collective complaints, visits)."""
 
     __form__ = Form("6.6", "事件处理跟踪表", "Incident handling tracking sheet", "complaints")
+    __sections__ = (
+        (("事件", "Incident"), ("occurred_at", "event_type", "severity", "building", "unit", "location",
+                              "description")),
+        (("来源", "Source"), ("complaint_ticket", "call_visit", "work_order")),
+        (("责任与上报", "Responsibility"), ("first_responsible", "responsible_department", "reported_to", "reported_at",
+                                       "deadline_at", "items")),
+        (("关闭", "Closing"), ("closed_at", "closed_by", "close_reason")),
+    )
     __list__ = ("serial_no", "occurred_at", "event_type", "severity", "first_responsible", "escalation_level",
                 "closed_at")
     __search__ = ("serial_no", "location", "description")

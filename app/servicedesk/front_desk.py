@@ -40,6 +40,13 @@ class FrontDeskLedgerEntry(FormRecord, db.Model):
     """6.1 客服组前台工作台帐: one line per event of a duty shift, including the shift handover."""
 
     __form__ = Form("6.1", "客服组前台工作台帐", "Front-desk duty ledger", "front_desk", "register")
+    __sections__ = (
+        (("值班", "Duty"), ("duty_date", "shift", "duty_staff")),
+        (("事项", "Entry"), ("entry_at", "entry_type", "unit", "contact_name", "contact_phone", "call_visit",
+                           "description", "action_taken", "reported_to_department", "needs_followup")),
+        (("代收款项", "Cash collected"), ("cash_amount", "cash_handed_to", "cash_handed_at")),
+        (("交接班与检查", "Handover and check"), ("handed_over_to", "handover_signed_at", "checked_by", "checked_at")),
+    )
     __signatures__ = ("交班人", "接班人", "客服主管")  # who signs the paper
     __list__ = ("serial_no", "entry_at", "shift", "duty_staff", "entry_type", "unit", "needs_followup", "checked_by")
     __search__ = ("serial_no", "contact_name", "contact_phone", "description", "action_taken")
@@ -86,6 +93,14 @@ class WorkOrder(FormRecord, db.Model):
     """6.11 工作任务单: the three-part dispatch slip sent to a department for a repair or service."""
 
     __form__ = Form("6.11", "工作任务单", "Work order (dispatch ticket)", "front_desk", "register")
+    __sections__ = (
+        (("报事", "Request"), ("source", "source_call", "source_complaint", "task_type", "unit", "location",
+                             "requester_name", "requester_phone")),
+        (("任务", "Task"), ("description", "needs_site_attendance", "appointment_at", "due_at")),
+        (("派工", "Dispatch"), ("assigned_department", "assignee", "received_by", "received_at")),
+        (("完成情况", "Completion"), ("completed_at", "result", "satisfaction", "slip_returned_at")),
+        (("收费", "Charges"), ("charge_amount", "charged_at", "receipt_no")),
+    )
     __signatures__ = ("派单人", "接收人", "业主/使用人")  # who signs the paper
     __list__ = ("serial_no", "task_type", "unit", "location", "assigned_department", "assignee", "due_at", "status",
                 "is_overdue")
@@ -163,6 +178,13 @@ class ItemRelease(FormRecord, db.Model):
     """6.13 物品放行申请表: the release slip without which goods may not leave the estate."""
 
     __form__ = Form("6.13", "物品放行申请表", "Goods release application", "front_desk", "application")
+    __sections__ = (
+        (("申请人", "Applicant"), ("unit", "applicant_name", "applicant_relation", "applicant_id_type",
+                                "applicant_id_number", "applicant_mobile", "owner_consent")),
+        (("放行物品", "Release"), ("move_type", "planned_out_at", "vehicle_plate", "mover_company", "items")),
+        (("审批", "Approval"), ("approved_by", "approved_at", "slip_no")),
+        (("门岗核验", "Gate check"), ("gate_checked_by", "gate_checked_at", "items_match")),
+    )
     __signatures__ = ("申请人", "业主", "客服审批", "门岗核验")  # who signs the paper
     __list__ = ("serial_no", "unit", "applicant_name", "move_type", "planned_out_at", "slip_no", "status")
     __search__ = ("serial_no", "applicant_name", "applicant_mobile", "vehicle_plate", "mover_company", "slip_no")
@@ -229,6 +251,12 @@ class CallVisitLog(FormRecord, db.Model):
     __signatures__ = ("接待人", "主管审核人")  # who signs the paper
     __list__ = ("serial_no", "contact_at", "contact_mode", "name", "unit", "category", "routing", "received_by")
     __search__ = ("serial_no", "name", "phone", "matter")
+    __sections__ = ((("接待", "Contact"), ("contact_at", "contact_mode", "received_by", "category")),
+                    (("来电来访人", "Caller"), ("caller_kind", "name", "unit", "phone", "visitor_org",
+                                               "visitor_id_verified")),
+                    (("事由及处理", "Matter and handling"), ("matter", "routing", "promised_reply_at", "result",
+                                                            "closed_at", "escalation_level", "remarks")),
+                    (("主管审核", "Supervisor's review"), ("reviewed_by", "reviewed_at")))
     contact_at = f.when("日期时间", required=True, preset="now")
     contact_mode = f.choice("方式", CONTACT_MODE, required=True, default="call")
     caller_kind = f.choice("来访人类别", CALLER_KIND, required=True, default="owner")

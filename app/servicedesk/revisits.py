@@ -48,6 +48,15 @@ class RevisitRecord(FormRecord, db.Model):
     """6.43 客户回访记录表: the follow-up call or visit after a complaint, repair, service or activity."""
 
     __form__ = Form("6.43", "客户回访记录表", "Customer revisit (follow-up call/visit) record", "complaints")
+    __sections__ = (
+        (("回访对象", "Revisited"), ("revisit_type", "unit", "owner", "service_done_at")),
+        (("来源", "Source"), ("complaint_ticket", "work_order", "survey_response", "community_activity",
+                            "previous_revisit")),
+        (("回访", "Revisit"), ("revisited_at", "revisited_by", "method")),
+        (("评价", "Verdict"), ("quality_eval", "effect_eval", "satisfaction", "shortcomings", "suggestions",
+                             "rework_work_order")),
+        (("业主签名", "Owner's signature"), ("owner_signed_name", "owner_signed_on")),
+    )
     __signatures__ = ("回访人", "业主")  # who signs the paper
     __list__ = ("serial_no", "revisit_type", "unit", "due_by", "revisited_at", "revisited_by", "satisfaction",
                 "is_late")

@@ -181,6 +181,12 @@ class SatisfactionSurveyResponse(FormRecord, db.Model):
     """6.42 总体服务意见问卷调查: one household's answers to the yearly satisfaction survey."""
 
     __form__ = Form("6.42", "总体服务意见问卷调查", "Overall service satisfaction questionnaire", "complaints")
+    __sections__ = (
+        (("问卷", "Questionnaire"), ("survey", "survey_year", "survey_batch", "issued_at", "returned_at")),
+        (("填写人", "Respondent"), ("unit", "respondent_name", "is_key_customer")),
+        (("评价与意见", "Ratings and comments"), ("items", "overall_rating", "comments", "complaint_raised",
+                                             "complaint_ticket")),
+    )
     __list__ = ("serial_no", "survey_batch", "unit", "issued_at", "returned_at", "overall_rating", "needs_revisit")
     __search__ = ("serial_no", "survey_batch", "respondent_name", "comments")
     survey_id, survey = f.ref("SatisfactionSurvey", "调查批次(活动)")

@@ -1,11 +1,13 @@
 """The view of one of the 60 forms: the generic view plus the record's timeline, flow steps, documents, what it
 became (intake) and what it set going (follow-ups)."""
 from flask import request
+from flask_admin.form import rules
 from flask_login import current_user
 from wtforms.validators import ValidationError
 
 from ..core.saving import Refused, save
 from ..extensions import db
+from ..i18n import L
 from ..models import FORMS
 from ..models.fields import snake
 from ..servicedesk.intake import prefill, targets_of
@@ -13,7 +15,8 @@ from ..validators import as_id
 from ..workflow import flow_of
 from .attachments import AttachmentsMixin, attachments_of, kinds_for
 from .base import DeclaredModelView, default_project
-from .entry import fill_presets
+from .declared import editable_fields, field_info, sections
+from .entry import fill_presets, later_fields
 from .printing import PrintMixin
 from .steps import FlowStepsMixin
 from .timeline import timeline
@@ -27,11 +30,28 @@ def follow_up(row):
                 deadline=row.time_limit() if hasattr(row, "time_limit") else None)
 
 
+def section_rules(model, names):
+    """The fields as Flask-Admin field sets, one per section of the paper form; the estate leads the first."""
+    lead = [n for n in names if n == "project"]
+    parts = sections(model, [n for n in names if n not in lead]) or [(L("基本情况", "Particulars"), [])]
+    parts[0] = (parts[0][0], lead + parts[0][1])
+    return [rules.FieldSet(fields, header=title) for title, fields in parts]
+
+
 class FormView(FlowStepsMixin, PrintMixin, AttachmentsMixin, DeclaredModelView):
     """One of the 60 forms: newest first, estate defaulted, a timeline and the flow's buttons on its details."""
 
     column_default_sort = ("id", True)
     details_template = "admin/model/desk_details.html"
+
+    def _derive(self, model):
+        """Create and edit pages grouped into the paper form's sections (what only a later step fills is not created)."""
+        super()._derive(model)
+        lines = [n for n in editable_fields(model) if field_info(model, n).get("kind") == "lines"]
+        every = list(self.form_columns) + lines
+        self.form_edit_rules = self.form_edit_rules or section_rules(model, every)
+        later = later_fields(model)
+        self.form_create_rules = self.form_create_rules or section_rules(model, [n for n in every if n not in later])
 
     def create_form(self, obj=None):
         form = super().create_form(obj)

@@ -168,7 +168,7 @@ class PiiAccessLogView(ModelView):
 
     def __init__(self):
         super().__init__(PiiAccessLog, db, name=L("个人信息访问日志", "Personal data access log"),
-                         endpoint="pii_access_log", category=L("系统管理", "Administration"))
+                         endpoint="pii_access_log", category=L("系统管理", "Admin"))
 
     def is_accessible(self):
         return current_user.is_authenticated and current_user.is_active and current_user.has_role("admin")

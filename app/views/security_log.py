@@ -49,4 +49,4 @@ class SecurityLogView(Secured, ModelView):
 
     def __init__(self):
         super().__init__(SecurityEvent, db, name=L("安全日志", "Security log"), endpoint="security_event",
-                         category=L("系统管理", "Administration"))
+                         category=L("系统管理", "Admin"))

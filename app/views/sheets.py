@@ -12,7 +12,7 @@ from ..i18n import L, text
 from ..workflow import flow_of
 from ..workflow.log import TransitionLog
 from .base import local_time
-from .declared import declared_fields, field_info, label_for
+from .declared import declared_fields, field_info, label_for, sections
 
 HEADER_FIELDS = ("serial_no", "project", "status")  # printed in the sheet's head, not its grid
 
@@ -168,38 +168,9 @@ def grid(cells, per_row=2):
 
 
 def sections_of(model):
-    """(title, field names) in paper order: the form's `__sections__` if it declares them, else derived.
-
-    A declared section may name its title as text or a (zh, en) pair; fields it leaves out follow under 其他.
-    """
+    """(title, field names) in paper order: the form's `__sections__` if it declares them, else derived."""
     names = [n for n in printable_fields(model) if not is_lines(model, n)]
-    declared = getattr(model, "__sections__", None)
-    if declared:
-        out, covered = [], set()
-        for title, fields in declared:
-            title = text(*title) if isinstance(title, tuple) else str(title)
-            kept = [n for n in fields if n in names]
-            covered.update(kept)
-            out.append((title, kept))
-        rest = [n for n in names if n not in covered]
-        return out + ([(text("其他", "Other"), rest)] if rest else [])
-    return derived_sections(model, names)
-
-
-def derived_sections(model, names):
-    """What a person fills first (up to the matter itself), then how it was handled, then what the system set."""
-    readonly = [n for n in names if field_info(model, n).get("readonly") and n != "remarks"]
-    filled = [n for n in names if n not in readonly and n != "remarks"]
-    long_texts = [i for i, n in enumerate(filled) if field_info(model, n).get("kind") == "long_text"]
-    cut = long_texts[0] + 1 if long_texts and long_texts[0] + 1 < len(filled) else len(filled)
-    sections = [(text("基本情况", "Particulars"), filled[:cut]),
-                (text("办理情况", "Handling"), filled[cut:]),
-                (text("流转记录", "Recorded by the flow"), readonly)]
-    sections = [(title, fields) for title, fields in sections if fields]
-    if "remarks" in names:
-        title, fields = sections[-1] if sections else (text("基本情况", "Particulars"), [])
-        sections[-1:] = [(title, fields + ["remarks"])]
-    return sections
+    return [(str(title), fields) for title, fields in sections(model, names)]
 
 
 def line_tables(model, record):

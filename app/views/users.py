@@ -60,7 +60,7 @@ class UserView(Secured, ModelView):
 
     def __init__(self):
         super().__init__(User, db, name=L("用户与角色", "Users & roles"), endpoint="user",
-                         category=L("系统管理", "Administration"))
+                         category=L("系统管理", "Admin"))
 
     def create_form(self, obj=None):
         form = super().create_form(obj)

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 from app.core.saving import save
 from app.core.declared import field_info
@@ -20,7 +19,7 @@ from app.models.base import Lookup
 from app.servicedesk.revisits import RevisitRecord, schedule_revisit
 from app.models.workflow import TransitionLog
 from app.workflow import Flow, Transition, finish, perform
-from conftest import NOW, act, client_of, first, make_app
+from conftest import NOW, act, client_of, first
 from tests.formdata import editable, encode, errors_in, payload
 
 STATES = Choices(open="开", shut="关")
@@ -93,13 +92,9 @@ def test_the_migrated_sqlite_checks_match_the_choices(app):
 
 
 @pytest.mark.postgres
-def test_the_migrated_postgres_checks_match_the_choices(postgres_url, tmp_path):
-    app = make_app(tmp_path / "unused.sqlite", SQLALCHEMY_DATABASE_URI=postgres_url)
-    with app.app_context():
-        upgrade()
+def test_the_migrated_postgres_checks_match_the_choices(postgres_app):
+    with postgres_app.app_context():
         assert_checks_match_choices(db.engine)
-        db.session.remove()
-        db.engine.dispose()
 
 
 # -- the same things happen whichever way a record comes in: the admin page, `flask record`, a service call -------

@@ -17,7 +17,7 @@ from flask import has_app_context
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from app import create_app
+from app import create_app, domains  # noqa: F401  (every form registered before any test reads the mappers)
 from app.demo import load_demo
 from app.extensions import db
 from app.core.time import LOCAL_TZ, Clock

@@ -19,11 +19,13 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.demo import load_demo
+from app.demo.generator import within_estate
 from app.extensions import db
 from app.core.time import LOCAL_TZ, Clock
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PASSWORDS = {"admin": "admin-demo-1", "manager": "manager-demo-1", "clerk": "clerk-demo-1", "clerk2": "clerk-demo-2"}
+PASSWORDS = {"admin": "admin-demo-1", "manager": "manager-demo-1", "clerk": "clerk-demo-1", "clerk2": "clerk-demo-2",
+             "clerk3": "clerk-demo-3"}
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=LOCAL_TZ)  # a Wednesday morning at the desk: "now" for every test
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
@@ -62,6 +64,13 @@ def app(tmp_path_factory, demo_database):
     path = tmp_path_factory.mktemp("db") / "desk.sqlite"
     shutil.copyfile(demo_database, path)
     return make_app(path)
+
+
+@pytest.fixture(autouse=True)
+def first_estate():
+    """Generated values point at rows of the first demo estate, the one the demo clerk and manager work in."""
+    with within_estate(1):
+        yield
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Approval flows: states and transitions declared next to their model, performed by one service."""
-from .flow import Flow, Refused, Transition, flow_of, may_act, need
-from .service import available, finish, may_take, perform
+from .flow import Flow, Refused, Transition, flow_of, may_act, need, sets
+from .service import available, decision_rule, finish, may_take, perform
 
-__all__ = ["Flow", "Refused", "Transition", "available", "flow_of", "finish", "may_act", "may_take", "need",
-           "perform"]
+__all__ = ["Flow", "Refused", "Transition", "available", "decision_rule", "flow_of", "finish", "may_act",
+           "may_take", "need", "perform", "sets"]

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from ...extensions import db
 from ...i18n import Choices, text
-from ...workflow import Flow, Transition
+from ...workflow import Flow, sets, Transition
 from .. import fields as f
 from ..base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..enums import RETURN_CONDITION
@@ -37,7 +37,7 @@ def _stamp(by, at, keep=True):
         if not keep or getattr(record, at) is None:
             setattr(record, at, utcnow())
 
-    return effect
+    return sets(by, at)(effect)
 
 
 def _site_ready(permit):
@@ -188,6 +188,7 @@ def _units_issuable(rental):
     return reasons
 
 
+@sets("issued_by", "issued_at")
 def _hand_out(rental, user):
     for line in rental.items:
         line.fire_extinguisher.status = "rented"
@@ -200,6 +201,7 @@ def _units_checked(rental):
     return [text("须逐具填写归还状况", "Record the condition of every extinguisher")]
 
 
+@sets("returned_at")
 def _take_back(rental, user):
     """F5: units go back in place, to refilling or repair, or are written off."""
     for line in rental.items:

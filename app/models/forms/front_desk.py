@@ -6,7 +6,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 
 from ...extensions import db
 from ...i18n import Choices, text
-from ...workflow import Flow, Transition
+from ...workflow import Flow, sets, Transition
 from .. import fields as f
 from ..base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..enums import ID_TYPE, SATISFACTION, SHIFT
@@ -159,6 +159,12 @@ class WorkOrder(FormRecord, db.Model):
 WorkOrder.is_overdue.info.update(label="超时", en="Overdue")
 
 
+@sets("approved_by", "approved_at")
+def _sign_release(release, user):
+    """The approver signs the slip: who and when are the flow's, not the form's."""
+    release.approved_by, release.approved_at = getattr(user, "staff", None), utcnow()
+
+
 class ItemRelease(FormRecord, db.Model):
     """6.13 物品放行申请表: the release slip without which goods may not leave the estate."""
 
@@ -168,7 +174,7 @@ class ItemRelease(FormRecord, db.Model):
     __search__ = ("serial_no", "applicant_name", "applicant_mobile", "vehicle_plate", "mover_company", "slip_no")
     __flow__ = Flow(ITEM_RELEASE_STATES, [  # §4.5
         Transition("approve", ("批准放行", "Approve"), ("submitted",), "approved", ("front_desk",), decision=True,
-                   guard=lambda r: [] if r.items else [text("放行条上没有物品", "The slip lists no goods")]),
+                   effect=_sign_release, guard=lambda r: [] if r.items else [text("放行条上没有物品", "The slip lists no goods")]),
         Transition("reject", ("不予放行", "Reject"), ("submitted",), "rejected", ("front_desk",), decision=True,
                    needs_comment=True, style="danger"),
         Transition("release", ("门岗放行", "Released at the gate"), ("approved",), "released", ("security",),

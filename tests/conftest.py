@@ -14,6 +14,7 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 from flask import has_app_context
+from flask_login import login_user
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
@@ -21,6 +22,8 @@ from app import create_app
 from app.demo import load_demo
 from app.demo.generator import within_estate
 from app.extensions import db
+from app.models import User
+from app.scoping import scoped
 from app.core.time import LOCAL_TZ, Clock
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -96,6 +99,21 @@ def first(model, *where, **by):
     """The first row of `model` (by id) matching the conditions, or None."""
     query = sa.select(model).where(*where).filter_by(**by).order_by(model.id)
     return db.session.scalars(query).first()
+
+
+def mine(model, *where, username="clerk", **by):
+    """The first row of `model` (by id) matching the conditions in the estates of the demo user `username`."""
+    user = db.session.scalar(sa.select(User).filter_by(username=username))
+    query = scoped(sa.select(model).where(*where).filter_by(**by), model, user).order_by(model.id)
+    return db.session.scalars(query).first()
+
+
+@contextmanager
+def signed_in(app, username):
+    """A request of the demo user `username`, for code that reads the signed-in user (scoping, lists, steps)."""
+    with app.test_request_context():
+        login_user(db.session.scalar(sa.select(User).filter_by(username=username)))
+        yield
 
 
 def act(client, endpoint, record, action, comment="", **fields):

@@ -240,3 +240,46 @@ def test_too_large_and_wrong_method_get_chinese_pages(app, client_for):
     assert response.status_code == 413 and "文件太大" in response.text and "返回首页" in response.text
     response = client.get("/admin/call_visit_log/attach?id=1")
     assert response.status_code == 405 and "不支持此操作" in response.text
+
+
+def test_control_characters_in_other_posts_are_refused_and_not_stored(app, client_for):
+    """Posts no model form reads (sign-in, a step's or the inbox's comment, a report's dates, a document's kind,
+    a reveal, a password change) answer a Chinese message or page for NUL and direction characters, and keep them out."""
+    from app.models import SecurityEvent, TransitionLog
+
+    for bad in ("cl\x00erk", "cl\u202eerk"):
+        response = client_for("admin").application.test_client().post("/login", data={"username": bad,
+                                                                                       "password": "x\x00y"})
+        assert response.status_code == 200 and "不能包含控制字符" in response.text
+    clerk, manager = client_for("clerk"), client_for("manager")
+    with app.app_context():
+        model = FORMS["complaint_ticket"]
+        flow = flow_of(model)
+        record, step = next((r, t) for r in db.session.scalars(sa.select(model).order_by(model.id))
+                            for t in flow.transitions if getattr(r, flow.field) in t.source and t.roles)
+        owner = db.session.scalars(sa.select(Owner).order_by(Owner.id)).first()
+        state, attachments = getattr(record, flow.field), rows(Attachment)
+    for bad in ("a\x00b", "a\u202eb"):
+        response = clerk.post(f"/admin/complaint_ticket/transition/{step.action}?id={record.id}",
+                              data={"comment": bad}, follow_redirects=True)
+        assert response.status_code == 200 and "控制字符" in response.text
+        response = manager.post("/admin/inbox/decide", data={"action": "approve", "comment": bad,
+                                                             "selected": [f"complaint_ticket:{record.id}", bad]})
+        assert response.status_code == 200
+        response = clerk.post("/admin/reports/save", data={"report": "complaint_summary", "start": bad, "end": bad})
+        assert response.status_code in (200, 400) and ("请求" in response.text or "日期" in response.text)
+        response = clerk.post(f"/admin/complaint_ticket/attach?id={record.id}",
+                              data={"kind": bad, "file": (io.BytesIO(b"%PDF-1.4 x"), "a.pdf")})
+        assert response.status_code in (302, 400)
+        assert client_for("admin").post(f"/admin/owner/reveal/?id={owner.id}", data={"field": bad}).status_code == 404
+        response = clerk.post("/admin/password/", data={"current": bad, "new": bad, "again": bad})
+        assert response.status_code == 200 and "当前密码不正确" in response.text
+    with app.app_context():
+        assert getattr(db.session.get(model, record.id), flow.field) == state
+        assert not db.session.scalar(sa.select(sa.func.count(SecurityEvent.id)).where(
+            SecurityEvent.username.contains("\x00") | SecurityEvent.username.contains("\u202e")))
+        assert not db.session.scalar(sa.select(sa.func.count(TransitionLog.id)).where(
+            TransitionLog.comment.contains("\x00") | TransitionLog.comment.contains("\u202e")))
+        kinds = db.session.scalars(sa.select(Attachment.kind).order_by(Attachment.id.desc()).limit(
+            rows(Attachment) - attachments)).all()
+        assert all(not UNSAFE_LINE.search(kind) for kind in kinds)

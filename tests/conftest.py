@@ -108,6 +108,12 @@ def mine(model, *where, username="clerk", **by):
     return db.session.scalars(query).first()
 
 
+def count_for(username, model, *where):
+    """How many rows of `model` matching the conditions the demo user `username` may reach."""
+    user = db.session.scalar(sa.select(User).filter_by(username=username))
+    return db.session.scalar(scoped(sa.select(sa.func.count(model.id)).where(*where), model, user))
+
+
 @contextmanager
 def signed_in(app, username):
     """A request of the demo user `username`, for code that reads the signed-in user (scoping, lists, steps)."""

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import FORMS, Owner, Resident, StaffMember, Unit, UnitOwner
 from app.models.search import search_condition
 from app.views.dossier import open_states
-from conftest import mine
+from tests.conftest import mine
 
 
 def unit_with(model):

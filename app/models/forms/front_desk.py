@@ -123,7 +123,9 @@ class WorkOrder(FormRecord, db.Model):
                     "An order raised by an owner needs the requester"),
         required_if("requester_phone", equals("source", *OWNER_SOURCES), "业主报事须填写联系电话",
                     "An order raised by an owner needs a phone number"),
-        required_if("received_at", lambda d: d.get("received_by"), "请填写签收时间", "Give the time of receipt"),
+        # the dispatch step stamps 签收时间 (no form offers it): a stamped slip keeps the one who signed for it
+        required_if("received_by", lambda d: d.get("received_at"), "已签收的派工单须有接收人",
+                    "A slip signed for keeps who signed for it"),
         required_if("result", lambda d: d.get("completed_at"), "完成时须填写完成情况", "Describe the work done"),
         date_order("received_at", "completed_at"),
         # 办理即收费: a paid service is charged when it is done, not chased afterwards (S2-1 4.6.1.1)

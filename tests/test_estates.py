@@ -121,9 +121,10 @@ def test_another_estates_record_answers_404_by_every_url(app, clients, records, 
     assert clerk.get(f"/admin/{name}/print/?id={other_id}").status_code == 404
     assert clerk.get(f"/admin/{name}/print/?ids={records[name]['own'][0]},{other_id}").status_code == 404
     assert clerk.post(f"/admin/{name}/reveal/?id={other_id}", data={"field": "mobile"}).status_code == 404
-    assert clerk.post(f"/admin/{name}/delete/", data={"id": other_id}).status_code == 404
+    # where the role may not delete or edit at all, the refusal comes first (403), else the record is not found
+    assert clerk.post(f"/admin/{name}/delete/", data={"id": other_id}).status_code in (403, 404)
     assert clerk.post(f"/admin/{name}/ajax/update/", data={"list_form_pk": other_id, "remarks": "x"}).status_code in (
-        400, 404)
+        400, 403, 404)
     clerk.post(f"/admin/{name}/action/", data={"action": "delete", "rowid": [other_id]})
     flow = flow_of(model)
     for transition in (flow.transitions if flow else ()):
@@ -220,7 +221,8 @@ def test_a_new_record_is_not_started_from_another_estates_record(app, clients, r
         name = {which: calls[which].name for which in calls}
     assert name["own"] != name["other"] and all(carried.values())
     for which, user, shown in (("own", "clerk", True), ("other", "clerk", False), ("other", "clerk3", True)):
-        page = clients[user].get(f"/admin/complaint_ticket/new/?from=call_visit_log:{records['call_visit_log'][which][0]}")
+        call_id = records["call_visit_log"][which][0]
+        page = clients[user].get(f"/admin/complaint_ticket/new/?from=call_visit_log:{call_id}")
         assert page.status_code == 200 and (f'value="{name[which]}"' in page.text) is shown, (which, user)
 
 
@@ -290,11 +292,11 @@ def test_the_administrator_gives_users_their_estates(app, clients, records):
 # the routes of a form's pages, each visited above with another estate's record; a new route must join this list
 ROUTES_VISITED = {"/", "/new/", "/edit/", "/details/", "/delete/", "/action/", "/ajax/lookup/", "/ajax/update/",
                   "/attach", "/attachment/<int:attachment_id>", "/export/<export_type>/", "/print/", "/reveal/",
-                  "/transition/<action>", "/<path:filename>"}
+                  "/transition/<action>"}
 
 
 def test_every_route_of_a_form_is_one_the_estate_tests_visit(app):
     for name in FORMS:
         routes = {rule.rule[len(f"/admin/{name}"):] for rule in app.url_map.iter_rules()
-                  if rule.endpoint.startswith(f"{name}.")}
+                  if rule.endpoint.startswith(f"{name}.") and rule.endpoint != f"{name}.static"}
         assert routes == ROUTES_VISITED, (name, routes ^ ROUTES_VISITED)

@@ -94,9 +94,8 @@ class _Works:
         self.id_card = own_id or id18(rnd)  # the renovator signs with the ID they applied with
 
     def before(self, action, when):
-        """File what `action` asks for; returns the step's comment (the receipt number for a payment)."""
+        """File the papers `action` asks for."""
         getattr(self, action, lambda when: None)(when)
-        return f"收据号 {self.receipt}" if action == "pay" else None
 
     def approve(self, when):
         rnd, record, clerk = self.rnd, self.record, self.clerk
@@ -184,7 +183,9 @@ def walk_renovations(rnd, project):
         for action in steps:
             when = start + timedelta(days=DAY_OF[action])
             user = manager if action in ("return", "reject", "approve", "suspend", "fail_completion", "accept") else clerk
-            if not _step(record, action, user, when, works.before(action, when)):
+            works.before(action, when)
+            paid = {"fee_receipt_no": works.receipt} if action == "pay" else {}  # the pay step asks for the receipt
+            if not _step(record, action, user, when, **paid):
                 break
 
 

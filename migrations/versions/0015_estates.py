@@ -5,16 +5,16 @@ revision keeps seeing what they saw (all estates there are), until an administra
 table keyed by one integer id gets AUTOINCREMENT, so a deleted record's id never returns; existing ids and every
 id the audit log has seen are remembered in sqlite_sequence. PostgreSQL sequences never go back: nothing to do.
 
-Revision ID: 0014_estates
-Revises: 0009_import
+Revision ID: 0015_estates
+Revises: 0014_engine
 """
 import re
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_estates"
-down_revision = "0009_import"
+revision = "0015_estates"
+down_revision = "0014_engine"
 branch_labels = None
 depends_on = None
 

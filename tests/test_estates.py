@@ -1,23 +1,20 @@
 """Estates are a boundary: over all 60 forms and every route, a user of one estate never reaches another's records."""
 import io
 import re
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
-from flask_login import login_user
 from werkzeug.exceptions import NotFound
 
 from app.extensions import db
 from app.models import FORMS, LOOKUPS, Attachment, Project, User
 from app.scoping import estate_condition
 from app.workflow import flow_of
-from tests.conftest import login
+from tests.conftest import login, signed_in
 from tests.formdata import errors_in, payload
 
 FORM_NAMES = sorted(FORMS, key=lambda name: FORMS[name].__form__.sort_key)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PASSWORDS = {"clerk": "clerk-demo-1", "clerk3": "clerk-demo-3", "manager": "manager-demo-1", "admin": "admin-demo-1"}
 
 
 def estate(code):
@@ -58,16 +55,7 @@ def records(app):
 
 @pytest.fixture(scope="module")
 def clients(app):
-    return {user: login(app.test_client(), user, password) for user, password in PASSWORDS.items()}
-
-
-@contextmanager
-def signed_in(app, username):
-    """A request of `username`, for the routes' own helpers (count, mass delete) called directly."""
-    with app.test_request_context():
-        login_user(db.session.scalar(sa.select(User).filter_by(username=username)))
-        yield
-        db.session.remove()
+    return {user: login(app.test_client(), user) for user in ("clerk", "clerk3", "manager", "admin")}
 
 
 def view_of(app, endpoint):
@@ -300,3 +288,22 @@ def test_every_route_of_a_form_is_one_the_estate_tests_visit(app):
         routes = {rule.rule[len(f"/admin/{name}"):] for rule in app.url_map.iter_rules()
                   if rule.endpoint.startswith(f"{name}.") and rule.endpoint != f"{name}.static"}
         assert routes == ROUTES_VISITED, (name, routes ^ ROUTES_VISITED)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_each_estate_lists_and_opens_only_its_own(postgres_app):
+    """The boundary holds on the company's database too: for every form, each estate's clerk lists and opens only
+    the own estate's record."""
+    with postgres_app.app_context():
+        first, second = estate("CHGY"), estate("RYJ")
+        pairs = {name: (record_in(model, first).id, record_in(model, second).id) for name, model in FORMS.items()}
+        db.session.remove()
+    clerk = login(postgres_app.test_client(), "clerk")
+    clerk3 = login(postgres_app.test_client(), "clerk3")
+    for name, (own_id, other_id) in pairs.items():
+        page = f"/admin/{name}/?page_size=100"
+        listed, theirs = listed_ids(clerk, page), listed_ids(clerk3, page)
+        assert own_id in listed and other_id not in listed, name
+        assert other_id in theirs and own_id not in theirs, name
+        assert clerk.get(f"/admin/{name}/details/?id={other_id}").status_code == 404, name
+        assert clerk3.get(f"/admin/{name}/details/?id={own_id}").status_code == 404, name

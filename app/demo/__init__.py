@@ -74,7 +74,8 @@ def load_demo(units=240, per_form=12, seed=7):
         user.staff = db.session.scalar(db.select(StaffMember).join(Project).filter(Project.code == code)
                                        .order_by(StaffMember.id).offset(nth).limit(1))
     db.session.commit()
-    seed_forms(rnd, project, per_form)
+    with within_estate(project):  # each estate's records name its own units, staff and records
+        seed_forms(rnd, project, per_form)
     with within_estate(second):
         seed_forms(rnd, second, max(1, per_form // 2))
     seed_survey(project)

@@ -18,7 +18,7 @@ from flask_login import login_user
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from app import create_app
+from app import create_app, domains  # noqa: F401  (every form registered before any test reads the mappers)
 from app.demo import load_demo
 from app.demo.generator import within_estate
 from app.extensions import db

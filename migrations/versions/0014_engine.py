@@ -5,7 +5,7 @@ reading them out of the logs; escalation is derived from the one clock (no store
 extinguisher rental's lateness is derived, not a flag; a courtesy loan is no longer marked overdue by hand; the
 database checks a personal-data log's action as the model does.
 
-Revision ID: 0015_engine
+Revision ID: 0014_engine
 Revises: 0009_import
 Create Date: 2026-12-02 13:40:00
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 import app.models.types
 
-revision = "0015_engine"
+revision = "0014_engine"
 down_revision = "0009_import"
 branch_labels = None
 depends_on = None

@@ -13,7 +13,7 @@ from .imports.cells import Unreadable, read_cell
 from .imports.plan import Planner
 from .models import FORMS, User
 from .models.fields import snake
-from .workflow import finish, flow_of, press
+from .workflow import finish, flow_of, lock_reason, press
 
 
 def register_record_commands(app):
@@ -34,12 +34,7 @@ def register_record_commands(app):
         _refuse_on(Planner.check(model, values, None))
         record = Planner.fill(model, values, None)[0]
         record.created_by_id = record.updated_by_id = user.id
-        try:
-            save(record, user, created=True)
-        except Refused as refused:
-            _refuse_on(refused.reasons)
-        finish([])
-        click.echo(f"{model.__form__.title} {record.serial_no} (id {record.id})")
+        _save(record, user, created=True)
 
     @record_group.command("edit")
     @click.argument("form")
@@ -52,19 +47,12 @@ def register_record_commands(app):
         record = db.session.get(model, record_id)
         if record is None:
             _refuse_on([f"没有编号为 {record_id} 的记录"])
-        flow = flow_of(model)
-        if flow is not None and getattr(record, flow.field) in flow.locked:
-            _refuse_on([f"「{flow.state_label(record)}」状态的记录不能修改"])
+        _refuse_on([reason] if (reason := lock_reason(record)) else [])
         values = _values(model, pairs, editable_fields(model))
         _refuse_on(Planner.check(model, values, record))
         Planner.fill(model, values, record)
         record.updated_by_id = user.id
-        try:
-            save(record, user, created=False)
-        except Refused as refused:
-            _refuse_on(refused.reasons)
-        finish([])
-        click.echo(f"{model.__form__.title} {record.serial_no} (id {record.id})")
+        _save(record, user, created=False)
 
     @record_group.command("step")
     @click.argument("form")
@@ -85,6 +73,16 @@ def register_record_commands(app):
         values = _values(model, pairs, transition.fields if transition else ())
         _refuse_on(finish(press(record, action, user, comment, values)))
         click.echo(f"{record}:{flow_of(model).state_label(record)}")
+
+
+def _save(record, user, created):
+    """Save through the domain layer and commit once, or refuse and keep nothing."""
+    try:
+        save(record, user, created=created)
+    except Refused as refused:
+        _refuse_on(refused.reasons)
+    finish([])
+    click.echo(f"{record.__form__.title} {record.serial_no} (id {record.id})")
 
 
 def _refuse_on(reasons):

@@ -4,7 +4,7 @@ from flask_admin import expose
 from flask_login import current_user
 
 from ..i18n import text
-from ..workflow import available, finish, flow_of, press
+from ..workflow import available, finish, flow_of, lock_reason, press
 from .badges import state_colour
 from .fields import step_inputs, step_values
 
@@ -23,18 +23,13 @@ class FlowStepsMixin:
                          if t.applies is None or t.applies(record)],
             state_label=flow.state_label(record), state_colour=state_colour(flow, getattr(record, flow.field)))
 
-    def is_locked(self, record):
-        flow = flow_of(self.model)
-        return flow is not None and getattr(record, flow.field) in flow.locked
-
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
         """Refuse to edit a record its state locks (an approved application, a closed loan)."""
         record = self.get_one(request.args.get("id", ""))
-        if record is not None and self.is_locked(record):
-            flow = flow_of(self.model)
-            flash(text(f"「{flow.state_label(record)}」状态的记录不能修改",
-                       "A record in this state cannot be edited"), "error")
+        reason = lock_reason(record) if record is not None else None
+        if reason:
+            flash(reason, "error")
             return redirect(self.get_url(".details_view", id=record.id))
         return super().edit_view()
 

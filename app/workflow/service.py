@@ -60,6 +60,14 @@ def available(record, user):
     return out
 
 
+def lock_reason(record):
+    """Why the record's state refuses edits (an approved application, a closed loan), or None."""
+    flow = flow_of(type(record))
+    if flow is None or getattr(record, flow.field) not in flow.locked:
+        return None
+    return text(f"「{flow.state_label(record)}」状态的记录不能修改", "A record in this state cannot be edited")
+
+
 def press(record, action, user, comment="", values=None):
     """A person's step (a page's button, the CLI): `perform`, but never a step that follows another record."""
     flow = flow_of(type(record))

@@ -6,7 +6,7 @@ from .accounts import create_user, ensure_reference_data
 from .backup import BackupError, backup, default_path, restore
 from .demo import load_demo
 from .extensions import db
-from .models import ROLES, User
+from .models import ROLES, Project, User
 from .record_cli import register_record_commands
 from .security.passwords import password_problem
 
@@ -20,14 +20,19 @@ def register_commands(app):
                   help="clerk, manager or admin; repeat for several")
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
     @click.option("--name", "display_name", default="")
-    def create_user_command(username, roles, password, display_name):
+    @click.option("--project", "projects", multiple=True, help="code of an estate the user works in; repeat for several")
+    @click.option("--all-projects", is_flag=True, help="company-wide: sees every estate")
+    def create_user_command(username, roles, password, display_name, projects, all_projects):
         """Create an account (password prompted unless --password is given)."""
         if db.session.scalar(db.select(User).filter_by(username=username)):
             raise click.ClickException(f"user {username!r} exists already")
         problem = password_problem(password, username)
         if problem:
             raise click.ClickException(problem)
-        create_user(username, password, roles, display_name)
+        unknown = set(projects) - set(db.session.scalars(db.select(Project.code).where(Project.code.in_(projects))))
+        if unknown:
+            raise click.ClickException(f"no estate with the code {', '.join(sorted(unknown))}")
+        create_user(username, password, roles, display_name, projects, all_projects)
         click.echo(f"created {username} ({', '.join(roles)})")
 
     @app.cli.command("backup")

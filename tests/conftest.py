@@ -14,16 +14,21 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 from flask import has_app_context
+from flask_login import login_user
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from app import create_app, domains  # noqa: F401  (every form registered before any test reads the mappers)
 from app.demo import load_demo
+from app.demo.generator import within_estate
 from app.extensions import db
+from app.models import User
+from app.scoping import scoped
 from app.core.time import LOCAL_TZ, Clock
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PASSWORDS = {"admin": "admin-demo-1", "manager": "manager-demo-1", "clerk": "clerk-demo-1", "clerk2": "clerk-demo-2"}
+PASSWORDS = {"admin": "admin-demo-1", "manager": "manager-demo-1", "clerk": "clerk-demo-1", "clerk2": "clerk-demo-2",
+             "clerk3": "clerk-demo-3"}
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=LOCAL_TZ)  # a Wednesday morning at the desk: "now" for every test
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
@@ -78,6 +83,13 @@ def app(worker_app, demo_database):
     app.config.update(settings)  # a module's settings stay in the module
 
 
+@pytest.fixture(autouse=True)
+def first_estate():
+    """Generated values point at rows of the first demo estate, the one the demo clerk and manager work in."""
+    with within_estate(1):
+        yield
+
+
 @pytest.fixture
 def ctx(app):
     with app.app_context():
@@ -101,6 +113,27 @@ def first(model, *where, **by):
     """The first row of `model` (by id) matching the conditions, or None."""
     query = sa.select(model).where(*where).filter_by(**by).order_by(model.id)
     return db.session.scalars(query).first()
+
+
+def mine(model, *where, username="clerk", **by):
+    """The first row of `model` (by id) matching the conditions in the estates of the demo user `username`."""
+    user = db.session.scalar(sa.select(User).filter_by(username=username))
+    query = scoped(sa.select(model).where(*where).filter_by(**by), model, user).order_by(model.id)
+    return db.session.scalars(query).first()
+
+
+def count_for(username, model, *where):
+    """How many rows of `model` matching the conditions the demo user `username` may reach."""
+    user = db.session.scalar(sa.select(User).filter_by(username=username))
+    return db.session.scalar(scoped(sa.select(sa.func.count(model.id)).where(*where), model, user))
+
+
+@contextmanager
+def signed_in(app, username):
+    """A request of the demo user `username`, for code that reads the signed-in user (scoping, lists, steps)."""
+    with app.test_request_context():
+        login_user(db.session.scalar(sa.select(User).filter_by(username=username)))
+        yield
 
 
 def act(client, endpoint, record, action, comment="", **fields):
@@ -252,6 +285,7 @@ MODULE_TIERS = {  # the tier of a module's tests that use a database (those that
     "test_surveys": "web", "test_validation": "web", "test_workflow": "web",
     "test_migrations": "slow", "test_browser": "slow", "test_browser_csp": "slow", "test_browser_entry": "slow",
     "test_print_browser": "slow", "test_browser_menu": "slow", "test_form_sections": "web",
+    "test_estates": "web", "test_records_stay_true": "web",
 }
 DATABASE_FIXTURES = {"app", "ctx", "client_for", "demo_database", "worker_app", "tmp_path", "tmp_path_factory"}
 SLOW_FIXTURES = {"postgres_server", "base_url"}  # PostgreSQL, or the app served to a browser

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import FORMS, Attachment, Owner
 from app.validators import UNSAFE_LINE, UNSAFE_TEXT
 from app.workflow import flow_of
+from tests.conftest import mine
 from tests.formdata import editable, payload
 
 FORM_NAMES = sorted(FORMS, key=lambda name: FORMS[name].__form__.sort_key)
@@ -240,3 +241,48 @@ def test_too_large_and_wrong_method_get_chinese_pages(app, client_for):
     assert response.status_code == 413 and "文件太大" in response.text and "返回首页" in response.text
     response = client.get("/admin/call_visit_log/attach?id=1")
     assert response.status_code == 405 and "不支持此操作" in response.text
+
+
+def test_control_characters_in_other_posts_are_refused_and_not_stored(app, client_for):
+    """Posts no model form reads (sign-in, a step's or the inbox's comment, a report's dates, a document's kind,
+    a reveal, a password change) answer a Chinese message or page for NUL and direction characters, and keep them out."""
+    from app.models import SecurityEvent, TransitionLog
+
+    for bad in ("cl\x00erk", "cl\u202eerk"):
+        response = client_for("admin").application.test_client().post("/login", data={"username": bad,
+                                                                                       "password": "x\x00y"})
+        assert response.status_code == 200 and "不能包含控制字符" in response.text
+    clerk, manager = client_for("clerk"), client_for("manager")
+    with app.app_context():
+        # a record of the clerk's estate with a step open to someone from its state, in any form with a flow
+        model, record, step = next((m, r, t) for m in FORMS.values() if flow_of(m)
+                                   for r in db.session.scalars(sa.select(m).where(m.project_id == 1).order_by(m.id))
+                                   for t in flow_of(m).transitions
+                                   if getattr(r, flow_of(m).field) in t.source and t.roles)
+        flow, endpoint = flow_of(model), next(n for n, m in FORMS.items() if m is model)
+        owner = mine(Owner)
+        state, attachments = getattr(record, flow.field), rows(Attachment)
+    for bad in ("a\x00b", "a\u202eb"):
+        response = clerk.post(f"/admin/{endpoint}/transition/{step.action}?id={record.id}",
+                              data={"comment": bad}, follow_redirects=True)
+        assert response.status_code == 200 and "控制字符" in response.text
+        response = manager.post("/admin/inbox/decide", data={"action": "approve", "comment": bad,
+                                                             "selected": [f"{endpoint}:{record.id}", bad]})
+        assert response.status_code == 200
+        response = clerk.post("/admin/reports/save", data={"report": "complaint_summary", "start": bad, "end": bad})
+        assert response.status_code in (200, 400) and ("请求" in response.text or "日期" in response.text)
+        response = clerk.post(f"/admin/{endpoint}/attach?id={record.id}",
+                              data={"kind": bad, "file": (io.BytesIO(b"%PDF-1.4 x"), "a.pdf")})
+        assert response.status_code in (302, 400)
+        assert client_for("admin").post(f"/admin/owner/reveal/?id={owner.id}", data={"field": bad}).status_code == 404
+        response = clerk.post("/admin/password/", data={"current": bad, "new": bad, "again": bad})
+        assert response.status_code == 200 and "当前密码不正确" in response.text
+    with app.app_context():
+        assert getattr(db.session.get(model, record.id), flow.field) == state
+        assert not db.session.scalar(sa.select(sa.func.count(SecurityEvent.id)).where(
+            SecurityEvent.username.contains("\x00") | SecurityEvent.username.contains("\u202e")))
+        assert not db.session.scalar(sa.select(sa.func.count(TransitionLog.id)).where(
+            TransitionLog.comment.contains("\x00") | TransitionLog.comment.contains("\u202e")))
+        kinds = db.session.scalars(sa.select(Attachment.kind).order_by(Attachment.id.desc()).limit(
+            rows(Attachment) - attachments)).all()
+        assert all(not UNSAFE_LINE.search(kind) for kind in kinds)

@@ -1,6 +1,7 @@
 """The top-bar search, 房屋档案 / 业主档案 and the type-aheads that tell people apart."""
 import random
 import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -10,11 +11,12 @@ from app.extensions import db
 from app.models import FORMS, Owner, Resident, StaffMember, Unit, UnitOwner
 from app.models.search import search_condition
 from app.views.dossier import open_states
+from tests.conftest import mine
 
 
 def unit_with(model):
     """A unit that has a record of the form, and that record's id."""
-    record = db.session.scalars(sa.select(model).where(model.unit_id.is_not(None)).order_by(model.id)).first()
+    record = mine(model, model.unit_id.is_not(None))  # the clerk's estate: another's unit answers 404
     return record.unit, record
 
 
@@ -105,8 +107,11 @@ def test_owner_type_ahead_narrows_to_the_chosen_unit_and_tells_namesakes_apart(a
         unit_id = db.session.scalar(sa.select(UnitOwner.unit_id).order_by(UnitOwner.id))
         owners_of_unit = set(db.session.scalars(sa.select(UnitOwner.owner_id).where(UnitOwner.unit_id == unit_id)))
         first = db.session.scalars(sa.select(Owner).order_by(Owner.id)).first()
-        db.session.add(Owner(name=first.name, mobile="13911112222", owner_type="person", id_type="passport",
-                             id_number="E7654321"))
+        namesake = Owner(name=first.name, mobile="13911112222", owner_type="person", id_type="passport",
+                         id_number="E7654321")
+        # an owner is of the estates where they hold a unit: the namesake holds another unit of the clerk's estate
+        other_unit = mine(Unit, Unit.id != unit_id)
+        db.session.add_all([namesake, UnitOwner(unit=other_unit, owner=namesake, start_on=date(2024, 1, 1))])
         db.session.commit()
         name = first.name
     everyone = lookup(client, "complaint_ticket", "owner", name)

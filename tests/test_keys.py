@@ -144,7 +144,8 @@ def test_a_sensitive_loan_from_registration_to_return(app, client_for):
     clerk, manager = client_for("clerk"), client_for("manager")
     with app.app_context():
         key = new_key("equipment_room")
-        staff = db.session.scalar(sa.select(StaffMember).order_by(StaffMember.id.desc()))
+        staff = db.session.scalar(sa.select(StaffMember).where(StaffMember.project_id == key.project_id)
+                                  .order_by(StaffMember.id.desc()))  # the clerk's estate: another's is no choice
         values = dict(project=key.project, key=key, loan_type="loan", borrower_kind="staff", staff=staff,
                       purpose="配电房设备检修", lent_at=utcnow().replace(second=0, microsecond=0),
                       lent_by=staff, expected_return_at=utcnow().replace(second=0, microsecond=0) + timedelta(hours=4))
@@ -310,7 +311,9 @@ def _handover_data(app, lines, **extra):
 def test_a_unit_key_handover_files_its_keys_once(app, client_for):
     clerk = client_for("clerk")
     with app.app_context():
-        first, second = db.session.scalars(sa.select(Unit).order_by(Unit.id.desc()).limit(2)).all()
+        building = db.session.scalar(sa.select(Building).order_by(Building.id))  # the clerk's estate, as handed over
+        first, second = db.session.scalars(sa.select(Unit).join(Building).where(
+            Building.project_id == building.project_id).order_by(Unit.id.desc()).limit(2)).all()
         buildings = first.building.code, second.building.code  # read while the units are in a session
         lines = [dict(unit=first, key_kind="entry_door", quantity=2, trial_open_ok=True, cabinet_position="A柜-05"),
                  dict(unit=second, key_kind="mailbox", quantity=1, trial_open_ok=False, cabinet_position="")]

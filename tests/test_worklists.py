@@ -13,7 +13,7 @@ from app.models.types import clock_at, utcnow
 from app.views.due import due_count, due_items
 from app.views.inbox import days_hours, waiting_count, waiting_for
 from app.workflow import flow_of, may_take
-from conftest import NOW, client_of, first
+from conftest import NOW, client_of, first, mine, signed_in
 
 ItemRelease, Complaint = FORMS["item_release"], FORMS["complaint_ticket"]
 
@@ -99,7 +99,7 @@ def test_a_complaint_to_classify_waits_for_the_manager(app, ctx, rnd):
 
 
 def test_the_due_list_has_mine_keys_permits_and_bookings(app, ctx):
-    with app.test_request_context():
+    with signed_in(app, "manager"):
         everything = due_items(horizon=NOW + timedelta(days=400))
         kinds = {item.endpoint for item in everything}
         assert {"key_loan", "complaint_ticket"} <= kinds
@@ -116,14 +116,14 @@ def test_the_due_list_has_mine_keys_permits_and_bookings(app, ctx):
 
 
 def test_a_booking_is_due_when_it_opens_and_late_when_not_checked(app, ctx):
-    booking = first(FORMS["public_area_booking"], FORMS["public_area_booking"].status.in_(("approved", "paid")))
+    booking = mine(FORMS["public_area_booking"], FORMS["public_area_booking"].status.in_(("approved", "paid")))
     if booking is None:  # the demo's bookings are all decided: put one on the calendar tomorrow
-        booking = first(FORMS["public_area_booking"])
+        booking = mine(FORMS["public_area_booking"])
         db.session.execute(sa.update(type(booking)).where(type(booking).id == booking.id).values(status="approved"))
         db.session.commit()
-    with app.test_request_context(), clock_at(booking.start_at - timedelta(hours=2)):
+    with signed_in(app, "clerk"), clock_at(booking.start_at - timedelta(hours=2)):
         assert any(i.record is booking and not i.late for i in due_items())
-    with app.test_request_context(), clock_at(booking.start_at + timedelta(hours=1)):
+    with signed_in(app, "clerk"), clock_at(booking.start_at + timedelta(hours=1)):
         assert any(i.record is booking and i.late for i in due_items(horizon=utcnow()))
 
 
@@ -140,17 +140,17 @@ def test_early_in_a_month_the_home_shows_last_month_beside_it(app, ctx):
 
 def test_a_permit_about_to_run_out_is_due_and_then_late(app, ctx, rnd):
     Application, Permit = FORMS["renovation_application"], FORMS["renovation_permit"]
-    application = first(Application)
+    application = mine(Application)
     # set up by hand what the flow's many records would lead to: works under way on this application
     db.session.execute(sa.update(Application).where(Application.id == application.id).values(status="in_progress"))
     fields, _ = fake_record(Permit, rnd)
     fields.update(renovation_application=application, permit_type="initial", previous_permit=None, revoked_at=None,
                   valid_from=NOW.date() - timedelta(days=60), valid_to=NOW.date() + timedelta(days=2))
     permit = build(Permit, fields, {})
-    permit.project = first(Project)
+    permit.project = application.project
     db.session.add(permit)
     db.session.commit()
-    with app.test_request_context():
+    with signed_in(app, "clerk"):
         assert not any(i.record is permit for i in due_items(horizon=NOW - timedelta(days=1)))
         due = next(i for i in due_items() if i.record is permit)
         assert not due.late  # shown three days ahead, so the extension is asked in time

@@ -5,7 +5,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from ..core.deadlines import is_late, late_sql
 from ..extensions import db
 from ..i18n import Choices, text
-from ..workflow import Flow, Refused, Transition
+from ..workflow import Flow, Refused, sets, Transition
 from ..models import fields as f
 from ..models.base import LOCAL_TZ, Form, FormRecord
 from ..models.lookups import PublicArea
@@ -78,6 +78,7 @@ class SlotTaken(Refused):
     """Another approval took the slot between the check and the commit; nothing was saved."""
 
 
+@sets("approved_by", "approved_at")
 def _hold_slot(booking, user):
     """Re-check the slot with the area locked (PostgreSQL row lock; SQLite has one writer), then sign."""
     db.session.execute(sa.select(PublicArea.id).where(PublicArea.id == booking.public_area_id).with_for_update())
@@ -88,6 +89,7 @@ def _hold_slot(booking, user):
     booking.approved_by, booking.approved_at = _staff(user), utcnow()
 
 
+@sets("post_use_checked_at")
 def _checked(booking, user):
     booking.post_use_checked_at = booking.post_use_checked_at or utcnow()
 
@@ -106,6 +108,7 @@ def _refund_ok(booking):
     return []
 
 
+@sets("returned_at", "received_by")
 def _returned(loan, user):
     loan.returned_at = loan.returned_at or utcnow()
     loan.received_by = loan.received_by or _staff(user)

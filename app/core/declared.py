@@ -47,9 +47,11 @@ def declared_fields(model):
 
 
 def editable_fields(model):
-    """The declared fields a person fills in; readonly and audit columns are left out."""
+    """The declared fields a person fills in; readonly, audit and flow-owned columns are left out."""
+    flow = getattr(model, "__flow__", None)
+    owned = flow.owned_fields() if flow is not None else ()
     return [n for n in declared_fields(model)
-            if not field_info(model, n).get("readonly") and n not in ("serial_no", "id")]
+            if not field_info(model, n).get("readonly") and n not in ("serial_no", "id") and n not in owned]
 
 
 def label_column(target):

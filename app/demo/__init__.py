@@ -1,4 +1,4 @@
-"""Demo data: one estate with its buildings, units, owners and staff, and records in every form."""
+"""Demo data: two estates with their buildings, units, owners and staff, and records in every form."""
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,10 +17,14 @@ from ..servicedesk.surveys import SatisfactionSurvey, SatisfactionSurveyResponse
 from ..models.types import clock_at, local_today
 from .desk import tell, walk_flows
 from .requests import walk_key_loans, walk_renovations
-from .generator import build, fake_record, id18, mobile, person_name, recent_moment, uscc
+from .generator import build, fake_record, id18, mobile, person_name, recent_moment, uscc, within_estate
 
 ACCOUNTS = (("admin", "admin-demo-1", ("admin",)), ("manager", "manager-demo-1", ("manager",)),
-            ("clerk", "clerk-demo-1", ("clerk",)), ("clerk2", "clerk-demo-2", ("clerk",)))
+            ("clerk", "clerk-demo-1", ("clerk",)), ("clerk2", "clerk-demo-2", ("clerk",)),
+            ("clerk3", "clerk-demo-3", ("clerk",)))
+# the estate each demo account works in (the administrator sees every estate); staff is the n-th of its estate
+DEMO_PEOPLE = {"admin": ("系统管理员", "CHGY", 0), "manager": ("陈主管", "CHGY", 1), "clerk": ("李前台", "CHGY", 2),
+               "clerk2": ("王前台", "CHGY", 3), "clerk3": ("赵前台", "RYJ", 0)}
 
 DEPARTMENTS = (("CS", "客服部", "customer_service"), ("ENG", "工程部", "engineering"), ("SEC", "秩序维护部", "security"),
                ("ENV", "环境部", "environment"), ("FIN", "收费中心", "finance"), ("QA", "品质部", "quality"),
@@ -63,18 +67,47 @@ def load_demo(units=240, per_form=12, seed=7):
     rnd = random.Random(seed)
     ensure_reference_data()
     project = seed_estate(rnd, units)
+    second = seed_second_estate(rnd, max(8, units // 6))
     for username, password, roles in ACCOUNTS:
-        user = create_user(username, password, roles, display_name={"admin": "系统管理员", "manager": "陈主管",
-                                                                    "clerk": "李前台", "clerk2": "王前台"}[username])
-        user.staff = db.session.scalar(db.select(StaffMember).filter_by(project=project).offset(
-            {"admin": 0, "manager": 1, "clerk": 2, "clerk2": 3}[username]).limit(1))
+        name, code, nth = DEMO_PEOPLE[username]
+        user = create_user(username, password, roles, display_name=name, projects=[code])
+        user.staff = db.session.scalar(db.select(StaffMember).join(Project).filter(Project.code == code)
+                                       .order_by(StaffMember.id).offset(nth).limit(1))
     db.session.commit()
-    seed_forms(rnd, project, per_form)
+    with within_estate(project):  # each estate's records name its own units, staff and records
+        seed_forms(rnd, project, per_form)
+    with within_estate(second):
+        seed_forms(rnd, second, max(1, per_form // 2))
     seed_survey(project)
     walk_flows(rnd)
     walk_renovations(rnd, project)
     walk_key_loans(rnd, project)
     return ACCOUNTS
+
+
+def seed_second_estate(rnd, unit_count):
+    """A smaller second estate, so that what one estate's staff may see is visible in the demo too."""
+    project = Project(code="RYJ", name="榕苑居", project_type="residential", address="深圳市福田区榕树路16号",
+                      district="福田区", total_units=unit_count, takeover_date=date(2023, 1, 1),
+                      service_hotline="0755-83001234")
+    db.session.add(project)
+    departments = {d.code: d for d in db.session.scalars(db.select(Department))}
+    for i, (title, position, dept) in enumerate(STAFF[:6] + STAFF[8:11]):
+        db.session.add(StaffMember(employee_no=f"R{2001 + i}", name=person_name(rnd), department=departments[dept],
+                                   project=project, position=position, mobile=mobile(rnd),
+                                   hired_on=date(2023, 1, 1) + timedelta(days=rnd.randrange(0, 600))))
+    db.session.add(PublicArea(project=project, name="榕苑会所", area_type="clubhouse", capacity=40, location="小区内",
+                              bookable=True))
+    db.session.flush()
+    seed_units(rnd, project, unit_count)
+    categories = {c.code: c for c in db.session.scalars(db.select(KeyCategory))}
+    units = db.session.scalars(db.select(Unit).join(Building).filter(Building.project_id == project.id).limit(4))
+    for i, unit in enumerate(units):
+        db.session.add(Key(project=project, key_category=categories["vacant_unit"], tag_no=f"K-V{i + 1:03d}",
+                           building=unit.building, floor=unit.floor, unit=unit, copies=1, cabinet_no="A",
+                           hook_position=f"A-{i + 1:02d}"))
+    db.session.commit()
+    return project
 
 
 def seed_estate(rnd, unit_count):

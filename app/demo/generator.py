@@ -1,4 +1,6 @@
 """Plausible values for any declared model, read off its column kinds; used by the demo data and the tests."""
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, time, timedelta
 from decimal import Decimal
 
@@ -6,6 +8,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models.types import utcnow
+from ..scoping import estate_condition
 from ..validators import USCC_CHARS, id18_check_char, uscc_check_char
 from ..views.declared import editable_fields, field_info
 
@@ -103,11 +106,27 @@ def value_for(model, name, rnd, serial=0):
     return None
 
 
+_ESTATE: ContextVar = ContextVar("demo_estate", default=None)
+
+
+@contextmanager
+def within_estate(project):
+    """Records made inside point only at rows of this estate (its units, its staff, its other records)."""
+    token = _ESTATE.set(getattr(project, "id", project))
+    try:
+        yield
+    finally:
+        _ESTATE.reset(token)
+
+
 def pick_row(target, rnd):
-    """A random active row of a lookup, or a random record of another form."""
+    """A random active row of a lookup, or a random record of another form (of the estate, inside within_estate)."""
     query = sa.select(target.id)
     if hasattr(target, "is_active"):
         query = query.where(target.is_active.is_(True))
+    condition = estate_condition(target, {_ESTATE.get()}) if _ESTATE.get() is not None else None
+    if condition is not None:
+        query = query.where(condition)
     ids = db.session.scalars(query).all()
     # its own relationships load when used, not eagerly on every pick: eager loads were most of the demo's time
     return db.session.get(target, rnd.choice(ids), options=[sa.orm.lazyload("*")]) if ids else None

@@ -6,7 +6,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 
 from ..extensions import db
 from ..i18n import Choices, text
-from ..workflow import Flow, Refused, Transition, move
+from ..workflow import Flow, Refused, Transition, move, sets
 from ..models import fields as f
 from ..models.base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..models.enums import RETURN_CONDITION
@@ -40,7 +40,7 @@ def _stamp(by, at, keep=True):
         if not keep or getattr(record, at) is None:
             setattr(record, at, utcnow())
 
-    return effect
+    return sets(by, at)(effect)
 
 
 def _site_ready(permit):
@@ -212,6 +212,7 @@ def _move_units(rental, user, target):
             raise Refused(reasons)
 
 
+@sets("issued_by", "issued_at")
 def _hand_out(rental, user):
     _move_units(rental, user, "rented")
     _stamp("issued_by", "issued_at")(rental, user)
@@ -223,6 +224,7 @@ def _units_checked(rental):
     return [text("须逐具填写归还状况", "Record the condition of every extinguisher")]
 
 
+@sets("returned_at")
 def _take_back(rental, user):
     """F5: units go back in place, to refilling or repair, or are written off."""
     _move_units(rental, user, lambda line: AFTER_RETURN[line.return_condition])

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..scoping import scoped
 from ..i18n import L
 from ..core.declared import field_info
 
@@ -40,7 +41,8 @@ class Finder:
                     query = query.join(aliases[prefix], getattr(current, hop))
                 current = aliases[prefix]
             columns.append(getattr(current, attr))
-        rows = db.session.execute(query.add_columns(*columns).order_by(self.model.id)).all()
+        # the importer's estates only: a sheet cannot file records in, or point at rows of, another estate
+        rows = db.session.execute(scoped(query.add_columns(*columns), self.model).order_by(self.model.id)).all()
         return [(tuple(cell_key(v) for v in row[1:]), row[0]) for row in rows]
 
 
@@ -82,7 +84,7 @@ class Part:
     def load_existing(self):
         """Map the natural key of every stored row to its id."""
         columns = [self.model.__table__.c[self._column(n)] for n in self.key]
-        rows = db.session.execute(sa.select(self.model.id, *columns)).all()
+        rows = db.session.execute(scoped(sa.select(self.model.id, *columns), self.model)).all()
         return {tuple(key_value(v) for v in row[1:]): row[0] for row in rows}
 
     def key_of(self, data):

@@ -11,7 +11,7 @@ from ..core.deadlines import is_late, late_sql
 from ..extensions import db
 from ..i18n import text
 from ..validators import ID_DOC_RULES
-from ..workflow import Flow, Transition, perform
+from ..workflow import Flow, Transition, perform, sets
 from ..models import fields as f
 from ..models.base import LOCAL_TZ, Audited, Form, FormRecord, LineItem
 from ..models.enums import ID_TYPE
@@ -126,11 +126,13 @@ def _lend(loan, user):
     _move_key(loan, user, "lend")
 
 
+@sets("approved_by")
 def _approve(loan, user):
     _move_key(loan, user, "lend")
     loan.approved_by = getattr(user, "staff", None)
 
 
+@sets("returned_at", "received_by", "deposit_refunded_at")
 def _return(loan, user):
     _move_key(loan, user, "back_to_custody" if loan.key.key_category.requires_owner_authorization else "put_back")
     now = utcnow()
@@ -184,7 +186,7 @@ class KeyLoan(FormRecord, db.Model):
         Transition("reject", ("不予借出", "Refuse"), ("pending_approval",), "rejected", ("cs_supervisor",),
                    decision=True, needs_comment=True, style="danger"),
         Transition("return", ("归还入柜", "Return"), ("lent",), "returned", ("front_desk",), guard=_can_return,
-                   effect=_return),
+                   effect=_return, fields=("key_condition",)),  # checked at the counter; 报失 writes "lost" itself
         Transition("report_lost", ("报失", "Report lost"), ("lent",), "lost", ("cs_supervisor",), needs_comment=True,
                    guard=_can_report_lost, effect=_lose, style="danger"),
         Transition("issue", ("发给业主(领用)", "Issue to the owner"), ("registered",), "issued", ("front_desk",),

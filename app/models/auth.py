@@ -19,6 +19,13 @@ user_roles = sa.Table(
     sa.Column("role_id", sa.ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
 )
 
+# the estates a user works in (app/scoping.py narrows every query to them)
+user_projects = sa.Table(
+    "user_projects", db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+)
+
 
 class Role(db.Model):
     """A named set of permissions; the flows of later issues name finer roles here."""
@@ -49,6 +56,10 @@ class User(UserMixin, db.Model):
     # every session and remember cookie carries this token; a new one ends them all, on every app server
     session_token = sa.Column(sa.String(32), nullable=False, default=lambda: secrets.token_hex(16))
     roles = relationship(Role, secondary=user_roles, lazy="selectin", info=dict(label="角色", en="Roles"))
+    all_projects = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false(),
+                             info=dict(label="公司级(可见全部项目)", en="Company-wide (every estate)"))
+    projects = relationship("Project", secondary=user_projects, lazy="selectin", order_by="Project.id",
+                            info=dict(label="所属项目", en="Estates"))
     staff = relationship("StaffMember", foreign_keys=[staff_id], info=dict(label="员工档案", en="Staff record"))
 
     def set_password(self, password: str) -> None:

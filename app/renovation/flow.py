@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..i18n import Choices, text
-from ..workflow import Flow, Refused, Transition, move, need
+from ..workflow import Flow, Refused, Transition, move, need, sets
 from ..models.base import FORMS, LOCAL_TZ
 from ..models.lookups import UnitOwner
 from ..models.types import local_today, utcnow
@@ -296,9 +296,10 @@ def _cancelled(r, user):
 def _decided(decision):
     def effect(r, user):
         r.decision, r.decided_at, r.approved_by = decision, utcnow(), user.staff
-    return effect
+    return sets("decision", "decided_at", "approved_by")(effect)
 
 
+@sets("reviewed_by")
 def _reviewed(r, user):
     r.reviewed_by = r.reviewed_by or user.staff
 

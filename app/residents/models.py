@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..i18n import Choices, text
 from ..validators import is_plate
-from ..workflow import Flow, Transition
+from ..workflow import Flow, sets, Transition
 from ..models import fields as f
 from ..models.base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..models.enums import GENDER, ID_TYPE
@@ -65,10 +65,12 @@ def _issuable(card):
     return reasons
 
 
+@sets("approved_by")
 def _sign_approval(card, user):
     card.approved_by = getattr(user, "staff", None)
 
 
+@sets("issued_at")
 def _stamp_issue(card, user):
     card.issued_at = utcnow()
 

@@ -10,7 +10,7 @@ from flask import current_app
 from ..config import Defaults
 from ..extensions import db
 from ..i18n import Choices, text
-from ..workflow import Flow, Transition, need, perform
+from ..workflow import Flow, Transition, need, perform, sets
 from ..models.base import FORMS, LOCAL_TZ
 from ..models.types import as_utc, utcnow
 from .revisits import latest_revisit, revisit_due, schedule_revisit
@@ -104,6 +104,7 @@ def _classified(ticket, user):
         reported_to=staff, reported_at=utcnow() if staff else None))
 
 
+@sets("replied_at")
 def _replied(ticket, user):
     """Record this round's reply and schedule the revisit due 3 days after its handling (S2-3, R-C25)."""
     ticket.replied_at = utcnow()
@@ -185,14 +186,14 @@ COMPLAINT_FLOW = Flow(COMPLAINT_STATE, [
       guard=_reply_refusals, effect=_replied, fields=("reply_method", "written_reply")),
     T("explain", ("已解释回复(无效投诉)", "Explained (invalid)"), ("classified",), "replied", ("cs_supervisor",),
       guard=lambda t: need(t.validity == "invalid", "只有无效投诉直接解释回复", "Only an invalid complaint is explained")
-      + _reply_refusals(t), effect=lambda t, user: setattr(t, "replied_at", utcnow()),
+      + _reply_refusals(t), effect=sets("replied_at")(lambda t, user: setattr(t, "replied_at", t.replied_at or utcnow())),
       fields=("reply_method", "written_reply", "satisfaction"), applies=lambda t: t.validity != "valid"),
     T("close", ("关闭", "Close"), ("replied", "revisit_pending"), "closed",
       ("property_assistant", "cs_supervisor"), guard=_close_refusals, effect=_closed, style="success",
       fields=("satisfaction",)),
     T("rework", ("回访不满意,退回整改", "Send back"), ("revisit_pending",), "in_progress",
       ("property_assistant", "cs_supervisor"), guard=_rework_refusals, style="danger"),
-], locked=("closed",), after=_restart_clock)
+], locked=("closed",), after=_restart_clock, anchors=("received_at",))
 
 
 def settle_complaint(ticket, revisit, user):

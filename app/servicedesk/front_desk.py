@@ -6,11 +6,12 @@ from sqlalchemy.ext.hybrid import hybrid_property
 
 from ..extensions import db
 from ..i18n import Choices, text
-from ..workflow import Flow, Transition
+from ..workflow import Flow, sets, Transition
 from ..models import fields as f
 from ..models.base import LOCAL_TZ, Form, FormRecord, LineItem
 from ..models.enums import ID_TYPE, SATISFACTION, SHIFT
 from ..models.rules import Rule, date_order, equals, id_document, required_if
+from ..models.types import utcnow
 from ..core.deadlines import escalation, escalation_sql, is_late, late_sql
 from .complaints import ESCALATION, ComplaintTicket, Deadline, FeedbackRecord, _records
 from .work_flow import OPEN_WORK, OWNER_SOURCES, WORK_ORDER_FLOW, WORK_ORDER_STATES
@@ -138,7 +139,9 @@ class WorkOrder(FormRecord, db.Model):
                     "An order raised by an owner needs the requester"),
         required_if("requester_phone", equals("source", *OWNER_SOURCES), "业主报事须填写联系电话",
                     "An order raised by an owner needs a phone number"),
-        required_if("received_at", lambda d: d.get("received_by"), "请填写签收时间", "Give the time of receipt"),
+        # the dispatch step stamps 签收时间 (no form offers it): a stamped slip keeps the one who signed for it
+        required_if("received_by", lambda d: d.get("received_at"), "已签收的派工单须有接收人",
+                    "A slip signed for keeps who signed for it"),
         required_if("result", lambda d: d.get("completed_at"), "完成时须填写完成情况", "Describe the work done"),
         date_order("received_at", "completed_at"),
         # 办理即收费: a paid service is charged when it is done, not chased afterwards (S2-1 4.6.1.1)
@@ -174,6 +177,12 @@ class WorkOrder(FormRecord, db.Model):
 WorkOrder.is_overdue.info.update(label="超时", en="Overdue")
 
 
+@sets("approved_by", "approved_at")
+def _sign_release(release, user):
+    """The approver signs the slip: who and when are the flow's, not the form's."""
+    release.approved_by, release.approved_at = getattr(user, "staff", None), utcnow()
+
+
 class ItemRelease(FormRecord, db.Model):
     """6.13 物品放行申请表: the release slip without which goods may not leave the estate."""
 
@@ -190,7 +199,7 @@ class ItemRelease(FormRecord, db.Model):
     __search__ = ("serial_no", "applicant_name", "applicant_mobile", "vehicle_plate", "mover_company", "slip_no")
     __flow__ = Flow(ITEM_RELEASE_STATES, [  # §4.5
         Transition("approve", ("批准放行", "Approve"), ("submitted",), "approved", ("front_desk",), decision=True,
-                   guard=lambda r: [] if r.items else [text("放行条上没有物品", "The slip lists no goods")]),
+                   effect=_sign_release, guard=lambda r: [] if r.items else [text("放行条上没有物品", "The slip lists no goods")]),
         Transition("reject", ("不予放行", "Reject"), ("submitted",), "rejected", ("front_desk",), decision=True,
                    needs_comment=True, style="danger"),
         Transition("release", ("门岗放行", "Released at the gate"), ("approved",), "released", ("security",),

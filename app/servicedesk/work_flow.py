@@ -9,7 +9,7 @@ from flask import current_app
 from ..config import Defaults
 from ..extensions import db
 from ..i18n import Choices, text
-from ..workflow import Flow, Transition, need
+from ..workflow import Flow, Transition, need, sets
 from ..models.types import utcnow
 from .revisits import RevisitRecord, schedule_revisit
 
@@ -33,10 +33,12 @@ def _owner_asked(order):
     return order.source in OWNER_SOURCES
 
 
+@sets("received_at")
 def _dispatched(order, user):
     order.received_at = order.received_at or utcnow()
 
 
+@sets("completed_at")
 def _completed(order, user):
     order.completed_at = order.completed_at or utcnow()
 
@@ -55,6 +57,7 @@ def _close_refusals(order):
     return []
 
 
+@sets("slip_returned_at")
 def _closed(order, user):
     """The slip is back (R-W3); an owner's repair or paid service is revisited (S2-3, W7)."""
     order.slip_returned_at = order.slip_returned_at or utcnow()

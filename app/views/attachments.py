@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..i18n import text
 from ..models.attachments import Attachment
+from ..workflow import lock_reason
 from ..validators import strip_unsafe
 
 # What the manual's forms ask to be kept with them; any form may still take a 其他 document.
@@ -48,10 +49,11 @@ class AttachmentsMixin:
 
     @expose("/attach", methods=("POST",))
     def attach_view(self):
-        record = self.get_one(request.args.get("id", ""))
-        if record is None:
-            abort(404)
+        record = self.get_one(request.args.get("id", ""))  # 404 unless one record of the user's estates
         back = redirect(self.get_url(".details_view", id=record.id))
+        if lock_reason(record):
+            flash(lock_reason(record), "error")
+            return back
         upload, kind = request.files.get("file"), request.form.get("kind", "其他")
         if kind not in kinds_for(self.endpoint):
             kind = "其他"
@@ -80,6 +82,7 @@ class AttachmentsMixin:
         attachment = db.session.get(Attachment, attachment_id)
         if attachment is None or attachment.table_name != self.model.__tablename__:
             abort(404)
+        self.get_one(str(attachment.row_id))  # a document is reached only through its record's estate
         response = send_file(BytesIO(attachment.content), mimetype=attachment.mime,
                              download_name=attachment.filename)
         response.headers["X-Content-Type-Options"] = "nosniff"

@@ -12,6 +12,7 @@ from ..extensions import db, login_manager
 from ..i18n import L, text
 from ..models import User
 from ..security.login import authenticate, record
+from ..validators import Plain
 
 bp = Blueprint("auth", __name__)
 
@@ -34,8 +35,11 @@ def unauthorized():
 class LoginForm(FlaskForm):
     """Username and password."""
 
-    username = StringField(L("用户名", "Username"), validators=[InputRequired(L("请输入用户名", "Enter a username"))])
-    password = PasswordField(L("密码", "Password"), validators=[InputRequired(L("请输入密码", "Enter a password"))])
+    # control characters are refused at the field: they would reach the security log (and PostgreSQL refuses a NUL)
+    username = StringField(L("用户名", "Username"), validators=[InputRequired(L("请输入用户名", "Enter a username")),
+                                                               Plain(60)])
+    password = PasswordField(L("密码", "Password"), validators=[InputRequired(L("请输入密码", "Enter a password")),
+                                                               Plain(200)])
     remember = BooleanField(L("在此电脑上保持登录", "Keep me signed in on this computer"))
 
 

@@ -14,8 +14,8 @@ from wtforms.validators import ValidationError
 from ..core.cells import defused
 from ..extensions import db
 from ..i18n import L, text
-from ..models import Project
 from ..models.base import LOCAL_TZ, Lookup
+from ..scoping import get_visible, may_use_project, scoped, user_projects
 from ..workflow import flow_of
 from .declared import AUDIT_COLUMNS, declared_fields, editable_fields, field_info, label_column, label_for
 from .badges import word_formatters
@@ -38,11 +38,11 @@ def user_has(*roles) -> bool:
 
 
 def default_project():
-    """The estate a page starts on: the user's own, else the first active one."""
+    """The estate a page starts on: the user's staff record's, if it is one of theirs, else their first."""
     staff = getattr(current_user, "staff", None)
-    if staff is not None and staff.project is not None:
+    if staff is not None and staff.project is not None and may_use_project(staff.project_id):
         return staff.project
-    return db.session.scalars(sa.select(Project).filter_by(is_active=True).order_by(Project.id)).first()
+    return next(iter(user_projects()), None)
 
 
 class Secured:
@@ -155,6 +155,20 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
         if not allowed.get(name, True):
             abort(403)
         return None
+
+    # -- estates: every query and every id goes through app/scoping.py -----------------
+    def get_query(self):
+        return scoped(super().get_query(), self.model)
+
+    def get_count_query(self):
+        return scoped(super().get_count_query(), self.model)
+
+    def get_one(self, id):
+        """The record one plain id names, if the user's estates hold it; anything else answers 404."""
+        record = get_visible(self.model, id)
+        if record is None:
+            abort(404)
+        return record
 
     # -- derivation from the model ----------------------------------------------------
     def _derive(self, model):
@@ -286,7 +300,7 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
             condition = target.is_active.is_(True)
             if current is not None:
                 condition = sa.or_(condition, target.id == current.id)
-            field.query_factory = (lambda t=target, c=condition: db.session.query(t).filter(c))
+            field.query_factory = (lambda t=target, c=condition: scoped(db.session.query(t).filter(c), t))
 
     def get_create_form(self):
         """The create form leaves out what only a later step fills (审核人, 批准人, a step's result)."""

@@ -8,6 +8,7 @@ from ..models import FORMS, Key, Owner, Resident, Unit, UnitOwner
 from ..models.base import Lookup
 from ..models.fields import snake
 from ..models.lookups import KEY_STATUS, OCCUPANCY, RELATION
+from ..scoping import scoped
 from ..workflow import flow_of
 
 PER_FORM = 50  # a unit with more records of one form than this shows the newest, and links to the full list
@@ -62,7 +63,8 @@ def records_about(target, row_id) -> list:
         if condition is None:
             continue
         flow, live = flow_of(model), open_states(model)
-        for record in db.session.scalars(sa.select(model).where(condition).order_by(model.id.desc()).limit(PER_FORM)):
+        for record in db.session.scalars(scoped(sa.select(model).where(condition), model)
+                                      .order_by(model.id.desc()).limit(PER_FORM)):
             state = getattr(record, flow.field) if flow else None
             entries.append(Entry(record, flow.state_label(record) if flow else "", state in live))
     entries.sort(key=lambda e: (not e.is_open, -e.record.created_at.timestamp()))
@@ -72,7 +74,7 @@ def records_about(target, row_id) -> list:
 def arrears(unit_ids):
     """Unpaid arrears records (6.12) of the units and their total."""
     model = FORMS["arrears_record"]
-    rows = db.session.scalars(sa.select(model).where(model.unit_id.in_(unit_ids), model.status != "paid")
+    rows = db.session.scalars(scoped(sa.select(model).where(model.unit_id.in_(unit_ids), model.status != "paid"), model)
                               .order_by(model.id.desc())).all()
     return rows, sum((r.amount_due or 0) + (r.late_fee or 0) for r in rows)
 
@@ -92,7 +94,7 @@ def unit_dossier(unit) -> dict:
 
 def owner_dossier(owner) -> dict:
     """The same for an owner, across every unit they own."""
-    ownerships = db.session.scalars(sa.select(UnitOwner).where(UnitOwner.owner_id == owner.id)
+    ownerships = db.session.scalars(scoped(sa.select(UnitOwner).where(UnitOwner.owner_id == owner.id), UnitOwner)
                                     .order_by(UnitOwner.end_on.is_not(None), UnitOwner.start_on.desc())).all()
     unit_ids = [o.unit_id for o in ownerships]
     residents = db.session.scalars(sa.select(Resident).where(Resident.unit_id.in_(unit_ids))

@@ -22,6 +22,7 @@ from ..models.fields import snake
 from ..servicedesk.complaint_flow import DUE_KIND
 from ..servicedesk.work_flow import OPEN_WORK
 from ..models.types import as_utc, utcnow
+from ..scoping import scoped
 from ..workflow import flow_of
 from .base import SecuredView
 from .inbox import days_hours
@@ -143,6 +144,8 @@ def _sources():
 
 
 def _scoped(query, source, project_id, user):
+    """The user's estates, narrowed to one of them when asked, and to the user's own (我的) with `user`."""
+    query = scoped(query, source.model)
     if project_id is not None:
         query = query.where(source.model.project_id == project_id)
     if user is not None:

@@ -12,26 +12,30 @@ from flask_admin.model.filters import convert
 
 from ..extensions import db
 from ..i18n import text
-from ..validators import as_id, check_value, implausible
+from ..validators import check_value, implausible
 from ..models.base import LOCAL_TZ
 from ..models.search import is_searchable, search_condition
+from ..scoping import get_visible, scoped
 from .declared import field_info, label_for
 from .entry import parse_local, parse_typed
 from .typeahead import labels, narrowed
 
 
 class ActiveLoader(QueryAjaxModelLoader):
-    """Type-ahead over active rows only, found as the list search finds them (room spellings, owner, phone by index).
+    """Type-ahead over the active rows of the user's estates, found as the list search finds them (room spellings,
+    owner, phone by index).
 
     A record keeps a value deactivated since; rows are shown with what tells them apart (typeahead.labels).
     """
 
-    def get_one(self, pk):
-        return super().get_one(as_id(pk)) if as_id(pk) else None  # a posted '١٢' or 2**64 never reaches the database
-
     def get_query(self):
-        query = super().get_query()
+        query = scoped(super().get_query(), self.model)
         return query.filter(self.model.is_active.is_(True)) if hasattr(self.model, "is_active") else query
+
+    def get_one(self, pk):
+        """A posted choice of another estate's row, or a malformed id ('١٢', 2**64), is no choice at all."""
+        with db.session.no_autoflush:
+            return get_visible(self.model, pk)
 
     def get_list(self, term, offset=0, limit=10):
         if not is_searchable(self.model):
@@ -113,7 +117,7 @@ def step_inputs(record, names):
             options = info["choices"].pairs()
         elif info.get("kind") == "ref" or name in sa.inspect(model).relationships:
             target = sa.inspect(model).relationships[name].mapper.class_
-            query = sa.select(target)
+            query = scoped(sa.select(target), target)
             if hasattr(target, "is_active"):  # a lookup offers its active rows; another form its newest records
                 query = query.where(target.is_active.is_(True)).order_by(target.id)
             else:
@@ -145,7 +149,7 @@ def step_values(record, names, form):
                 values[name] = raw
             elif name in sa.inspect(model).relationships:
                 target = sa.inspect(model).relationships[name].mapper.class_
-                values[name] = db.session.get(target, as_id(raw)) if as_id(raw) else None
+                values[name] = get_visible(target, raw)
                 if values[name] is None:
                     raise ValueError
             elif kind == "datetime":

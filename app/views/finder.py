@@ -9,6 +9,7 @@ from ..extensions import db
 from ..i18n import L, text
 from ..models import Owner, Resident, Unit
 from ..models.search import is_searchable
+from ..scoping import scoped
 from .base import DeclaredModelView, SecuredView
 from .search import first_hits
 
@@ -26,8 +27,8 @@ class Group:
 
 
 def in_scope(query, model):
-    """The one place the global search narrows a query to what the user may see (estates scope it here)."""
-    return query
+    """The one place the global search narrows a query to what the user may see: the user's estates."""
+    return scoped(query, model)
 
 
 def describe(view, record) -> list:

@@ -6,12 +6,12 @@ from flask_login import current_user
 from wtforms.validators import ValidationError
 
 from ..core.saving import Refused, save
-from ..extensions import db
-from ..i18n import L
+from ..i18n import L, text
 from ..models import FORMS
 from ..models.fields import snake
+from ..records import anchor_errors, remove_documents
+from ..scoping import get_visible, may_use_project
 from ..servicedesk.intake import prefill, targets_of
-from ..validators import as_id
 from ..workflow import flow_of
 from .attachments import AttachmentsMixin, attachments_of, kinds_for
 from .base import DeclaredModelView, default_project
@@ -66,20 +66,49 @@ class FormView(FlowStepsMixin, PrintMixin, AttachmentsMixin, DeclaredModelView):
     def _prefill(self, form):
         """Start the form from the record it is made from (``?from=call_visit_log:12``): one intake, no retyping."""
         endpoint, _, record_id = request.args.get("from", "").partition(":")
-        source = db.session.get(FORMS[endpoint], as_id(record_id)) if endpoint in FORMS and as_id(record_id) else None
+        source = get_visible(FORMS[endpoint], record_id) if endpoint in FORMS else None
         if source is None:
             return
         for name, value in prefill(endpoint, self.endpoint, source).items():
             if name in form._fields:
                 form._fields[name].data = value
 
+    def validate_form(self, form):
+        """The estate is one of the user's; a deadline's anchor stays where the flow started it."""
+        valid = super().validate_form(form)
+        if request.method != "POST" or isinstance(form, (self._delete_form_class, self._action_form_class)):
+            return valid
+        project = form._fields.get("project")
+        if project is not None and project.data is None and (project.raw_data or ["__None"])[0] not in ("", "__None"):
+            project.errors = [text("只能选择您所属的项目", "Choose one of your own estates")]
+        elif project is not None and project.data is not None and not may_use_project(project.data.id):
+            project.errors = list(project.errors) + [text("只能选择您所属的项目", "Choose one of your own estates")]
+            valid = False
+        record = getattr(form, "_record", None)
+        if record is not None:
+            for name, message in anchor_errors(record, {n: f.data for n, f in form._fields.items()}):
+                form._fields[name].errors = list(form._fields[name].errors) + [message]
+                valid = False
+        return valid
+
     def on_model_change(self, form, model, is_created):
-        """Save through the domain layer (rules and reactions), as every entry point does; Flask-Admin commits."""
+        """Save through the domain layer (rules and reactions); no route (edit, lines, list edit) saves a locked record."""
+        reason = None if is_created else lock_reason(model)
+        if reason:
+            raise ValidationError(reason)
         super().on_model_change(form, model, is_created)
         try:
             save(model, current_user._get_current_object(), is_created)
         except Refused as refused:  # shown at the top of the form; Flask-Admin rolls the whole save back
             raise ValidationError(";".join(refused.reasons)) from refused
+
+    def on_model_delete(self, model):
+        """A locked record is not deleted either; a deleted one takes its documents with it."""
+        reason = lock_reason(model)
+        if reason:
+            raise ValidationError(reason)
+        super().on_model_delete(model)
+        remove_documents(model)
 
     def get_save_return_url(self, model, is_created=False):
         """A new record that can be handed on opens on its page: a call becomes a complaint, a complaint a work order."""

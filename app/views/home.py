@@ -13,6 +13,7 @@ from ..models.base import LOCAL_TZ
 from ..servicedesk.work_flow import OPEN_WORK
 from ..models.types import as_utc, local_today, utcnow
 from ..reports import compute
+from ..scoping import ALL, project_ids, scoped
 from .base import Secured, default_project
 from .due import SOON, due_count, due_items
 from .inbox import waiting_count, waiting_for
@@ -40,6 +41,15 @@ def today_among_newest(model, start):
     return sa.select(sa.func.count()).where(newest.c.created_at >= start).scalar_subquery()
 
 
+def form_counts(name, model, start):
+    """One row (form, total, today): estimated from the ids for a company-wide user, counted in a user's estates."""
+    if project_ids() is ALL:
+        return sa.select(sa.literal(name).label("form"), id_range(model).label("total"),
+                         today_among_newest(model, start).label("today"))
+    return scoped(sa.select(sa.literal(name).label("form"), sa.func.count(model.id).label("total"),
+                            sa.func.count(model.id).filter(model.created_at >= start).label("today")), model)
+
+
 def form_catalogue():
     """Every form by menu group, with about how many records it holds and how many were made today (one query).
 
@@ -47,9 +57,7 @@ def form_catalogue():
     at the newest RECENT rows, shown as RECENT+ when all of them are from today."""
     start = start_of_today()
     ordered = sorted(FORMS.items(), key=lambda item: item[1].__form__.sort_key)
-    counts = sa.union_all(*(sa.select(sa.literal(name).label("form"), id_range(model).label("total"),
-                                      today_among_newest(model, start).label("today"))
-                            for name, model in ordered))
+    counts = sa.union_all(*(form_counts(name, model, start) for name, model in ordered))
     figures = {row.form: row for row in db.session.execute(counts)}
     groups = {code: [] for code in GROUPS}
     for name, model in ordered:
@@ -60,7 +68,7 @@ def form_catalogue():
 
 def todays_calls(project_id):
     call = FORMS["call_visit_log"]
-    query = sa.select(call).where(call.contact_at >= start_of_today())
+    query = scoped(sa.select(call).where(call.contact_at >= start_of_today()), call)
     if project_id is not None:
         query = query.where(call.project_id == project_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
@@ -81,9 +89,9 @@ def assigned_to(user, limit=12):
                         sa.or_(order.assignee_id == staff_id, order.created_by_id == user.id)), order.due_at))
     total, rows = 0, []
     for model, mine, due in queries:
-        total += db.session.scalar(sa.select(sa.func.count(model.id)).where(mine))
-        rows += db.session.scalars(sa.select(model).where(mine).order_by(due.is_(None), due).limit(limit)
-                                   .options(orm.lazyload("*"))).all()
+        total += db.session.scalar(scoped(sa.select(sa.func.count(model.id)).where(mine), model))
+        rows += db.session.scalars(scoped(sa.select(model).where(mine), model).order_by(due.is_(None), due)
+                                   .limit(limit).options(orm.lazyload("*"))).all()
     return total, sorted(rows, key=lambda row: (row.due_at is None, as_utc(row.due_at) if row.due_at else 0))[:limit]
 
 

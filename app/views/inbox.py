@@ -15,7 +15,7 @@ from ..models import FORMS
 from ..models.fields import snake
 from ..models.types import as_utc, utcnow
 from ..models.workflow import TransitionLog
-from ..validators import as_id
+from ..scoping import get_visible, scoped
 from ..workflow import finish, flow_of, may_act, may_take, perform
 from .base import SecuredView
 from .declared import field_info
@@ -116,7 +116,8 @@ def _waiting_queries(user, endpoint=None):
 
 def waiting_count(user):
     """How many records wait for the user, for the menu on every page: one statement whatever the number of flows."""
-    counts = [sa.select(sa.func.count(model.id)).where(where) for _, model, _, where in _waiting_queries(user)]
+    counts = [scoped(sa.select(sa.func.count(model.id)).where(where), model, user)
+              for _, model, _, where in _waiting_queries(user)]
     if not counts:
         return 0
     each = sa.union_all(*counts).subquery()
@@ -131,7 +132,7 @@ def waiting_for(user, limit=None, endpoint=None):
                    .where(TransitionLog.table_name == model.__tablename__).group_by(TransitionLog.row_id).subquery())
         since = sa.func.coalesce(entered.c.at, model.created_at)
         rows = db.session.execute(
-            sa.select(model, since).outerjoin(entered, entered.c.row_id == model.id).where(where)
+            scoped(sa.select(model, since).outerjoin(entered, entered.c.row_id == model.id), model, user).where(where)
             .order_by(since).limit(limit)
             # the queue shows what the request is and who asks, not the record's whole graph
             .options(orm.lazyload("*"), orm.selectinload(model.created_by).lazyload("*"),
@@ -183,7 +184,7 @@ class InboxView(SecuredView):
         for key in request.form.getlist("selected"):
             endpoint, _, record_id = key.partition(":")
             model = FORMS.get(endpoint)
-            record = db.session.get(model, as_id(record_id)) if model and as_id(record_id) else None
+            record = get_visible(model, record_id) if model else None
             if record is None:
                 results.append((key, [text("记录不存在", "No such record")]))
                 continue

@@ -7,12 +7,12 @@ from flask import abort, current_app, redirect, render_template, request
 from flask_admin import expose
 from flask_admin.actions import action
 
-from ..extensions import db
 from ..i18n import L, text
 from ..models import FORMS
 from ..models.snapshots import ReportSnapshot
 from ..reports import compute
 from ..reports.figures import Figures
+from ..scoping import get_visible
 from ..validators import as_id
 from .base import SecuredView
 from .reports import read_choice  # the report centre's own reading of the choice
@@ -65,7 +65,7 @@ class ReportPrintView(SecuredView):
     def index(self):
         snapshot_id = request.args.get("snapshot", "")
         if snapshot_id:
-            snapshot = db.session.get(ReportSnapshot, int(snapshot_id)) if snapshot_id.isdigit() else None
+            snapshot = get_visible(ReportSnapshot, snapshot_id)  # another estate's snapshot answers 404
             if snapshot is None:
                 abort(404)
             meta = snapshot.payload.get("meta", {})

@@ -13,6 +13,7 @@ from ..models.snapshots import ReportSnapshot
 from ..reports import REPORTS, compute
 from ..reports.figures import Figures
 from ..reports.snapshots import due_status, month_of, save_snapshot, today, workbook
+from ..scoping import get_visible, user_projects
 from ..validators import as_id, implausible
 from .base import SecuredView, default_project, user_has
 
@@ -61,11 +62,11 @@ def read_choice(values):
     if key not in REPORTS:
         errors.append(text(f"没有报表「{key}」", f"There is no report '{key}'"))
     project_id = _id(values.get("project"))
-    project = (db.session.get(Project, project_id) if project_id else
+    project = (get_visible(Project, project_id) if project_id else  # another estate's figures are no choice
                None if values.get("project") else default_project())
     if project is None:
         errors.append(text("请选择有效的项目", "Choose a valid estate"))
-    building = db.session.get(Building, _id(values.get("building"))) if _id(values.get("building")) else None
+    building = get_visible(Building, _id(values.get("building"))) if _id(values.get("building")) else None
     if values.get("building") and (building is None or project is None or building.project_id != project.id):
         errors.append(text("所选楼栋不属于该项目", "The building is not part of this estate"))
     first, last = month_of(today())
@@ -85,7 +86,7 @@ class ReportCentreView(SecuredView):
                          category=category)
 
     def _page(self, choice, errors, figures=None, status=200):
-        projects = db.session.scalars(sa.select(Project).filter_by(is_active=True).order_by(Project.id)).all()
+        projects = user_projects()
         buildings = (db.session.scalars(sa.select(Building).filter_by(project_id=choice.project.id)
                                         .order_by(Building.code)).all() if choice.project else [])
         snapshots = db.session.scalars(
@@ -114,7 +115,7 @@ class ReportCentreView(SecuredView):
         return redirect(url_for(".snapshot", snapshot_id=snapshot.id))
 
     def _snapshot(self, snapshot_id):
-        snapshot = db.session.get(ReportSnapshot, snapshot_id)
+        snapshot = get_visible(ReportSnapshot, snapshot_id)
         if snapshot is None:
             abort(404)
         return snapshot

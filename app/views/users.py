@@ -38,10 +38,12 @@ class UserView(Secured, ModelView):
     column_formatters = {"locale": lambda view, context, model, name: dict(LANGUAGE_NAMES).get(model.locale, "")}
     can_delete = False
     can_view_details = True
-    column_list = ("username", "display_name", "roles", "is_active", "locale", "last_login_at")
+    column_list = ("username", "display_name", "roles", "projects", "all_projects", "is_active", "locale",
+                   "last_login_at")
     column_searchable_list = ("username", "display_name")
     column_filters = ("is_active",)
-    form_columns = ("username", "display_name", "roles", "staff", "is_active", "locale", "new_password")
+    form_columns = ("username", "display_name", "roles", "projects", "all_projects", "staff", "is_active", "locale",
+                    "new_password")
     column_details_exclude_list = ("password_hash", "session_token")
     column_export_exclude_list = ("password_hash", "session_token")
     form_ajax_refs = {"staff": {"fields": ("name", "employee_no"), "page_size": 10}}
@@ -50,13 +52,17 @@ class UserView(Secured, ModelView):
         "username": L("用户名", "Username"), "display_name": L("姓名", "Name"), "roles": L("角色", "Roles"),
         "staff": L("员工档案", "Staff record"), "is_active": L("启用", "Active"), "locale": L("界面语言", "Language"),
         "last_login_at": L("上次登录", "Last login"), "created_at": L("创建时间", "Created at"),
-        "new_password": L("新密码", "New password"),
+        "new_password": L("新密码", "New password"), "projects": L("所属项目", "Estates"),
+        "all_projects": L("公司级(可见全部项目)", "Company-wide (every estate)"),
     }
     form_extra_fields = {"new_password": PasswordField(L("新密码", "New password"), validators=[strong_enough])}
     column_descriptions = {"new_password": L(
         "新建账号时必填;编辑时留空则不修改密码。至少8位,不能是常见密码、不能包含用户名或全是数字;修改后该账号的登录全部退出",
         "Required for a new account; leave blank to keep the password. At least 8 characters, not a common password, "
-        "not containing the username, not only digits; changing it signs the account out everywhere")}
+        "not containing the username, not only digits; changing it signs the account out everywhere"),
+                           "projects": L("用户只能看到和登记这些项目的记录", "The user sees and records only these estates"),
+                           "all_projects": L("勾选后可见全部项目(系统管理员总是可见全部)",
+                                             "Sees every estate (administrators always do)")}
 
     def __init__(self):
         super().__init__(User, db, name=L("用户与角色", "Users & roles"), endpoint="user",

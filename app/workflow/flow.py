@@ -34,6 +34,16 @@ def need(ok, zh, en):
     return [] if ok else [text(zh, en)]
 
 
+def sets(*names):
+    """Declare the fields an effect fills in: the flow owns them, so no form offers them (read-only everywhere)."""
+
+    def declare(effect):
+        effect.sets = tuple(getattr(effect, "sets", ())) + names
+        return effect
+
+    return declare
+
+
 @dataclass(frozen=True)
 class Transition:
     """One way out of one or more states.
@@ -65,6 +75,9 @@ class Transition:
 class Flow:
     """The states of a model and its transitions; `locked` states refuse edits, `limits` are hours.
 
+    `anchors` are the fields the flow's deadlines are computed from: fixed once the first step is taken, so a
+    late record cannot be made punctual by moving its start.
+
     `after(record, transition, user)` runs after every transition's own effect, for what every step
     of the flow does alike (a complaint restarts the clock of its next deadline).
     """
@@ -75,6 +88,7 @@ class Flow:
     locked: tuple = ()
     limits: dict = dataclasses.field(default_factory=dict)
     after: Callable | None = None
+    anchors: tuple = ()
 
     def state_label(self, record):
         """The label of the state a record is in."""
@@ -83,6 +97,11 @@ class Flow:
     def inbox_steps(self):
         """The steps that wait in their roles' inbox."""
         return [t for t in self.transitions if t.decision or t.waits]
+
+    def owned_fields(self):
+        """The fields the flow's effects fill in (declared with `sets`): no person fills them in a form."""
+        hooks = [t.effect for t in self.transitions] + [self.after]
+        return {name for hook in hooks for name in getattr(hook, "sets", ())}
 
     def transition(self, action):
         return next((t for t in self.transitions if t.action == action), None)

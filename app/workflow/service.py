@@ -9,6 +9,8 @@ from .log import TransitionLog
 from ..validators import Plain, check_value
 from .flow import Refused, flow_of, may_act
 
+DECISION_RULES = []  # rules a domain adds to every decision (app.records: who edited a request may not decide it)
+
 
 def _standing(record, transition, user):
     """What no input can mend: the state, the user's role, deciding on one's own request."""
@@ -23,12 +25,21 @@ def _standing(record, transition, user):
     if (transition.decision and record.created_by_id == user.id
             and not current_app.config.get("ALLOW_SELF_APPROVAL", False)):
         reasons.append(text("不能审批自己登记的申请", "You cannot decide on a request you registered"))
+    if transition.decision and not current_app.config.get("ALLOW_SELF_APPROVAL", False):
+        for rule in DECISION_RULES:
+            reasons.extend(rule(record, user))
     return reasons
 
 
 def may_take(record, transition, user):
     """Whether nothing that no input can mend stands between `user` and `transition` (what the inbox lists)."""
     return not _standing(record, transition, user)
+
+
+def decision_rule(rule):
+    """Register `rule(record, user) -> reasons` that every decision must also pass (four eyes, kept by a domain)."""
+    DECISION_RULES.append(rule)
+    return rule
 
 
 def refusals(record, transition, user, comment=""):
@@ -61,11 +72,11 @@ def available(record, user):
 
 
 def lock_reason(record):
-    """Why the record's state refuses edits (an approved application, a closed loan), or None."""
+    """Why the record's state refuses every write (edit, lines, documents, delete); None when it does not."""
     flow = flow_of(type(record))
     if flow is None or getattr(record, flow.field) not in flow.locked:
         return None
-    return text(f"「{flow.state_label(record)}」状态的记录不能修改", "A record in this state cannot be edited")
+    return text(f"「{flow.state_label(record)}」状态的记录不能修改", "A record in this state cannot be changed")
 
 
 def press(record, action, user, comment="", values=None):

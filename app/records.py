@@ -1,0 +1,69 @@
+"""What keeps a record true whatever page writes it: locks, the fields a flow owns, fixed deadline anchors,
+four eyes on decisions, and its documents going with it when it is deleted."""
+import sqlalchemy as sa
+
+from .extensions import db
+from .i18n import text
+from .core.declared import editable_fields
+from .models import AuditLog, Attachment, TransitionLog
+from .models.types import as_utc
+from .workflow import decision_rule, flow_of
+
+
+def has_started(record) -> bool:
+    """Whether the first step of the record's flow has been taken."""
+    return db.session.scalar(sa.select(TransitionLog.id).where(
+        TransitionLog.table_name == record.__tablename__, TransitionLog.row_id == record.id).limit(1)) is not None
+
+
+def anchor_errors(record, data):
+    """(field, message) for each deadline anchor the posted `data` moves once the flow has started."""
+    flow = flow_of(type(record))
+    anchors = [name for name in getattr(flow, "anchors", ()) if name in data]
+    if not anchors or not has_started(record):
+        return []
+    def minute(value):  # forms read times to the minute
+        return as_utc(value).replace(second=0, microsecond=0) if hasattr(value, "tzinfo") and value else value
+
+    out = []
+    for name in anchors:
+        if minute(getattr(record, name)) != minute(data[name]):
+            out.append((name, text("流程已开始,时限据此计算,不能再修改", "The flow has started and its deadlines "
+                                   "run from this; it can no longer be changed")))
+    return out
+
+
+def flow_owned_fields(model):
+    """The fields a person may not fill in the form because the flow's steps fill them."""
+    flow = flow_of(model)
+    return {name for t in flow.transitions for name in t.fields} if flow else set()
+
+
+def edited_by(record, user) -> bool:
+    """Whether `user` changed a field of the record's own form (not one a flow step fills) at any time."""
+    mapper = sa.inspect(type(record))
+    owned = flow_owned_fields(type(record))
+    columns = set()
+    for name in editable_fields(type(record)):
+        if name in owned:
+            continue
+        rel = mapper.relationships.get(name)
+        columns.update(c.key for c in rel.local_columns) if rel is not None else columns.add(name)
+    changes = db.session.scalars(sa.select(AuditLog.changes).where(
+        AuditLog.table_name == record.__tablename__, AuditLog.row_id == record.id, AuditLog.action == "update",
+        AuditLog.user_id == user.id))
+    return any(columns & set(change or {}) for change in changes)
+
+
+def remove_documents(record):
+    """Delete the record's attachments with it (its audit rows stay: they are history)."""
+    db.session.execute(sa.delete(Attachment).where(Attachment.table_name == record.__tablename__,
+                                                   Attachment.row_id == record.id))
+
+
+@decision_rule
+def four_eyes(record, user):
+    """Who changed a request's own fields may not also decide on it."""
+    if edited_by(record, user):
+        return [text("您修改过该申请的内容,须由他人审批", "You changed this request, so someone else decides it")]
+    return []

@@ -12,7 +12,7 @@ from ..models.fields import snake
 from ..records import anchor_errors, remove_documents
 from ..scoping import get_visible, may_use_project
 from ..servicedesk.intake import prefill, targets_of
-from ..workflow import flow_of
+from ..workflow import flow_of, lock_reason
 from .attachments import AttachmentsMixin, attachments_of, kinds_for
 from .base import DeclaredModelView, default_project
 from .declared import editable_fields, field_info, sections

@@ -1,5 +1,8 @@
 """What keeps a record true whatever page writes it: locks, the fields a flow owns, fixed deadline anchors,
 four eyes on decisions, and its documents going with it when it is deleted."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import sqlalchemy as sa
 
 from .extensions import db
@@ -49,10 +52,34 @@ def edited_by(record, user) -> bool:
             continue
         rel = mapper.relationships.get(name)
         columns.update(c.key for c in rel.local_columns) if rel is not None else columns.add(name)
-    changes = db.session.scalars(sa.select(AuditLog.changes).where(
-        AuditLog.table_name == record.__tablename__, AuditLog.row_id == record.id, AuditLog.action == "update",
-        AuditLog.user_id == user.id))
-    return any(columns & set(change or {}) for change in changes)
+    return bool(columns & _edits_of(record.__tablename__, user.id).get(record.id, set()))
+
+
+_EDITS_READ_ONCE: ContextVar = ContextVar("edits_read_once", default=None)
+
+
+@contextmanager
+def edits_read_once():
+    """Inside, who edited what is read once per table and user: for a page that checks a whole queue (and
+    writes nothing meanwhile), not one query per record."""
+    token = _EDITS_READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _EDITS_READ_ONCE.reset(token)
+
+
+def _edits_of(table_name, user_id):
+    """{row id: columns} that one user has changed in one table."""
+    cache = _EDITS_READ_ONCE.get()
+    cache = cache if cache is not None else {}
+    if (table_name, user_id) not in cache:
+        edits = {}
+        for row_id, changes in db.session.execute(sa.select(AuditLog.row_id, AuditLog.changes).where(
+                AuditLog.table_name == table_name, AuditLog.action == "update", AuditLog.user_id == user_id)):
+            edits.setdefault(row_id, set()).update(changes or {})
+        cache[(table_name, user_id)] = edits
+    return cache[(table_name, user_id)]
 
 
 def remove_documents(record):

@@ -128,6 +128,12 @@ def count_for(username, model, *where):
     return db.session.scalar(scoped(sa.select(sa.func.count(model.id)).where(*where), model, user))
 
 
+def staff_estate(project, usernames=("clerk", "clerk2", "manager")):
+    """Let demo users work in an estate a test built for itself (the demo's clerks and manager hold only theirs)."""
+    for user in db.session.scalars(sa.select(User).where(User.username.in_(usernames))):
+        user.projects.append(project)
+
+
 @contextmanager
 def signed_in(app, username):
     """A request of the demo user `username`, for code that reads the signed-in user (scoping, lists, steps)."""

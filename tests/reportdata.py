@@ -12,6 +12,7 @@ from app.models import FORMS, Building, ComplaintCategory, FeeItem, Project, Uni
 from app.models.base import LOCAL_TZ
 from app.renovation.models import WorkerPassLine
 from app.models.workflow import TransitionLog
+from tests.conftest import staff_estate
 
 START, END = date(2024, 3, 1), date(2024, 3, 31)  # the period of every report below: March 2024, Shanghai time
 NOW = datetime(2024, 4, 10, 10, 0, tzinfo=LOCAL_TZ)  # "now" while the figures are computed
@@ -42,6 +43,7 @@ def new_estate(code, occupancy):
         for i, status in enumerate(statuses, 1):
             units[f"{'ab'[b]}{i}"] = Unit(building=building, floor=i, room_no=f"{i}01", occupancy_status=status)
     db.session.add_all([project, *units.values()])
+    staff_estate(project)
     db.session.flush()
     return project, units
 

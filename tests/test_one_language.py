@@ -54,11 +54,13 @@ def is_code_cell(tag, attrs):
 
 
 EMAIL = re.compile(r"\S+@\S+")
+# capitals mixed with digits are an identifier the data holds (a credit code 91440300MA5F…, a plate), never a word
+MIXED_CODE = re.compile(r"(?<![A-Za-z0-9])(?=[A-Z0-9]*[0-9])[A-Z0-9]{6,}(?![A-Za-z0-9])")
 
 
 def latin_words(parts, data=frozenset()):
-    """Latin words outside e-mail addresses, the allow-list and the codes the data holds."""
-    return {word for part in parts for word in LATIN_WORD.findall(EMAIL.sub("", part))
+    """Latin words outside e-mail addresses, identifiers, the allow-list and the codes the data holds."""
+    return {word for part in parts for word in LATIN_WORD.findall(MIXED_CODE.sub("", EMAIL.sub("", part)))
             if word not in ALLOWED_LATIN and word not in data and not CODE.match(word)}
 
 

@@ -206,10 +206,10 @@ def test_form_figures_stay_when_the_registers_change(ctx):
 
 
 def test_snapshot_keeps_its_figures_and_exports(app, client_for):
-    client = client_for("clerk")
     with app.app_context():
         project, units = small_estate("RPTS")
         project_id = project.id
+    client = client_for("clerk")  # signed in after: a new estate ends the sessions of those given it
     query = dict(report="owner_info_summary", project=project_id, start="2024-03-01", end="2024-03-31")
     preview = client.get("/admin/reports/", query_string=query)
     assert preview.status_code == 200 and "保存快照" in preview.text and "<svg" in preview.text
@@ -285,10 +285,10 @@ def test_bad_input_is_refused_in_chinese_and_nothing_saved(app, client_for, quer
 
 
 def test_due_days_and_late_snapshots(app, client_for):
-    client = client_for("clerk")
     with app.app_context():
         project, _ = small_estate("RPTL")
         project_id = project.id
+    client = client_for("clerk")  # signed in after: a new estate ends the sessions of those given it
     month = dict(project=project_id, start="2024-05-01", end="2024-05-31")
     with clock_at(local(5, 20, year=2024)):  # saved before the 25th: on time
         client.post("/admin/reports/save", data=dict(month, report="service_team_statistic"))

@@ -61,8 +61,11 @@ def admin_edits(app, username, **changes):
     """Save the account through the administrator's edit page, changing only what is given."""
     user = user_row(app, username)
     with app.app_context():
-        roles = [str(role.id) for role in db.session.get(User, user.id).roles]
-    data = {"username": user.username, "display_name": user.display_name, "roles": roles,
+        row = db.session.get(User, user.id)
+        roles, projects = [str(role.id) for role in row.roles], [str(project.id) for project in row.projects]
+        staff = str(row.staff_id or "__None")
+    data = {"username": user.username, "display_name": user.display_name, "roles": roles, "projects": projects,
+            "staff": staff, **({"all_projects": "y"} if user.all_projects else {}),
             "is_active": "y" if user.is_active else "", "locale": user.locale or "zh_Hans_CN", "new_password": ""}
     data.update(changes)
     if not data["is_active"]:

@@ -13,6 +13,7 @@ from app.servicedesk.surveys import (
     SatisfactionSurvey, SatisfactionSurveyResponse, SurveyFigures, SurveyRatingLine, revisit_state,
 )
 from app.models.types import clock_at
+from tests.conftest import staff_estate
 from tests.formdata import payload
 
 ISSUED_ON = datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ)
@@ -34,6 +35,7 @@ def estate(app):
                           service_hotline="0755-86000000", total_units=26)
         building = Building(project=project, code="9", name="9栋", building_type="highrise", floors_above=30)
         db.session.add_all([project, building])
+        staff_estate(project)
         for n, status in enumerate(OCCUPANCY, 1):
             db.session.add(Unit(building=building, floor=n, room_no=f"{n}01", occupancy_status=status))
         db.session.add(Unit(building=building, floor=-1, room_no="P01", usage="parking",

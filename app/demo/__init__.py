@@ -9,6 +9,7 @@ from flask import current_app
 from ..accounts import create_user, ensure_reference_data
 from ..core.saving import Refused, save
 from ..extensions import db
+from ..scoping import may_use_project
 from ..models import (
     FORMS, Building, ComplaintCategory, Contractor, Department, FeeItem, FireExtinguisher, Key, KeyCategory,
     Owner, Project, PublicArea, Resident, StaffMember, Unit, UnitOwner, User,
@@ -77,11 +78,12 @@ def load_demo(units=240, per_form=12, seed=7):
     with within_estate(project):  # each estate's records name its own units, staff and records
         seed_forms(rnd, project, per_form)
     with within_estate(second):
-        seed_forms(rnd, second, max(1, per_form // 2))
+        seed_forms(rnd, second, max(2, per_form // 2))
     seed_survey(project)
-    walk_flows(rnd)
-    walk_renovations(rnd, project)
-    walk_key_loans(rnd, project)
+    with within_estate(project):  # the second estate's records stay as they were registered
+        walk_flows(rnd, project)
+        walk_renovations(rnd, project)
+        walk_key_loans(rnd, project)
     return ACCOUNTS
 
 
@@ -153,6 +155,12 @@ def seed_estate(rnd, unit_count):
     return project
 
 
+# how an estate's units are used, 12:3:3:1:1 in 20, each kind among the first seven so a small estate has them all
+OCCUPANCY_MIX = ("owner_occupied", "vacant", "rented", "owner_occupied", "handed_over", "owner_occupied", "renovating",
+                 "owner_occupied", "vacant", "owner_occupied", "rented", "owner_occupied", "owner_occupied", "vacant",
+                 "owner_occupied", "rented", "owner_occupied", "owner_occupied", "owner_occupied", "owner_occupied")
+
+
 def seed_units(rnd, project, unit_count):
     """Buildings of 4 flats a floor, their units, an owner per unit, some residents."""
     per_building = 4 * 20
@@ -163,8 +171,7 @@ def seed_units(rnd, project, unit_count):
         db.session.add(building)
         for n in range(min(per_building, unit_count - (b - 1) * per_building)):
             floor, room = n // 4 + 1, n % 4 + 1
-            status = rnd.choices(("owner_occupied", "rented", "vacant", "handed_over", "renovating"),
-                                 (60, 15, 12, 8, 5))[0]
+            status = OCCUPANCY_MIX[n % len(OCCUPANCY_MIX)]
             unit = Unit(building=building, entrance="1", floor=floor, room_no=f"{floor}{room:02d}", usage="residence",
                         gross_area=Decimal(rnd.choice((89, 96, 118, 142))), occupancy_status=status,
                         handover_date=date(2021, 6, 18) + timedelta(days=rnd.randrange(0, 200)))
@@ -200,7 +207,7 @@ def seed_inventory(rnd, project):
 
 def seed_forms(rnd, project, per_form):
     """Records in every form, in manual order so later forms can point at earlier ones."""
-    users = db.session.scalars(db.select(User)).all()
+    users = [user for user in db.session.scalars(db.select(User)) if may_use_project(project.id, user)]
     for model in dependency_order(FORMS.values()):
         moments = sorted(recent_moment(rnd, 90) for _ in range(per_form))  # serial numbers follow the dates
         for i, moment in enumerate(moments):

@@ -96,13 +96,15 @@ def _walk(record, steps, start, user, staff, source):
             return
 
 
-def walk_flows(rnd):
-    """Take each demo complaint along one of the paths above, and each work order as far as its times allow."""
+def walk_flows(rnd, project):
+    """Take each of the estate's complaints along one of the paths above, and each work order as far as its times
+    allow, by the estate's own manager, clerk and staff."""
     manager = db.session.scalar(db.select(User).filter_by(username="manager"))
     clerk = db.session.scalar(db.select(User).filter_by(username="clerk"))
-    staff = db.session.scalars(db.select(StaffMember).order_by(StaffMember.id)).all()
-    for ticket in db.session.scalars(db.select(FORMS["complaint_ticket"]).order_by("id")).all():
+    staff = db.session.scalars(db.select(StaffMember).filter_by(project=project).order_by(StaffMember.id)).all()
+    for ticket in db.session.scalars(db.select(FORMS["complaint_ticket"]).filter_by(project=project)
+                                     .order_by("id")).all():
         _walk(ticket, rnd.choice(PATHS), ticket.received_at, manager, rnd.choice(staff), "complaint_ticket")
-    for order in db.session.scalars(db.select(FORMS["work_order"]).order_by("id")).all():
+    for order in db.session.scalars(db.select(FORMS["work_order"]).filter_by(project=project).order_by("id")).all():
         if rnd.random() < 0.75:  # the rest stay open, some of them late
             _walk(order, WORK[:rnd.randint(1, len(WORK))], order.created_at, clerk, rnd.choice(staff), "work_order")

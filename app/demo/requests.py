@@ -12,7 +12,7 @@ from flask import current_app
 from ..core.declared import field_info
 from ..core.saving import Refused, save
 from ..extensions import db
-from ..models import FORMS, Contractor, Key, KeyCategory, Owner, StaffMember, Unit, UnitOwner, User
+from ..models import FORMS, Building, Contractor, Key, KeyCategory, Owner, StaffMember, Unit, UnitOwner, User
 from ..models.base import LOCAL_TZ
 from ..models.types import clock_at, utcnow
 from ..workflow import finish, perform
@@ -160,11 +160,12 @@ def walk_renovations(rnd, project):
     """A renovation in every state of its flow, on delivered units with an owner and nothing else open."""
     Application = FORMS["renovation_application"]
     clerk, manager = (db.session.scalar(sa.select(User).filter_by(username=name)) for name in ("clerk", "manager"))
-    staff = manager.staff or db.session.scalar(sa.select(StaffMember).order_by(StaffMember.id))
+    staff = manager.staff or db.session.scalar(sa.select(StaffMember).filter_by(project=project)
+                                               .order_by(StaffMember.id))
     busy = sa.select(Application.unit_id)
     owned = db.session.execute(sa.select(Unit, Owner).join(UnitOwner, UnitOwner.unit_id == Unit.id)
-                               .join(Owner, Owner.id == UnitOwner.owner_id)
-                               .where(Unit.id.notin_(busy), UnitOwner.end_on.is_(None),
+                               .join(Owner, Owner.id == UnitOwner.owner_id).join(Building, Building.id == Unit.building_id)
+                               .where(Building.project_id == project.id, Unit.id.notin_(busy), UnitOwner.end_on.is_(None),
                                       Unit.occupancy_status != "undelivered")
                                .order_by(Unit.id.desc()).limit(len(RENOVATIONS))).all()
     contractor = db.session.scalar(sa.select(Contractor).filter_by(contractor_type="renovation"))
@@ -193,9 +194,10 @@ def walk_key_loans(rnd, project):
     """Keys lent to staff: one out, one overdue, one returned."""
     Loan = FORMS["key_loan"]
     clerk = db.session.scalar(sa.select(User).filter_by(username="clerk"))
-    staff = db.session.scalars(sa.select(StaffMember).order_by(StaffMember.id)).all()
+    staff = db.session.scalars(sa.select(StaffMember).filter_by(project=project).order_by(StaffMember.id)).all()
     keys = db.session.scalars(sa.select(Key).join(KeyCategory).where(
-        KeyCategory.is_sensitive.is_(False), Key.status == "in_cabinet").order_by(Key.id.desc())
+        Key.project_id == project.id, KeyCategory.is_sensitive.is_(False), Key.status == "in_cabinet")
+        .order_by(Key.id.desc())
         .limit(len(KEY_LOANS))).all()
     for (ago, hours, back), key in zip(KEY_LOANS, keys):
         fields, _ = fake_record(Loan, rnd)

@@ -176,7 +176,7 @@ class WaterproofTest(FormRecord, db.Model):
     end_at = f.when("蓄水结束", required=True)
     downstairs_unit_id, downstairs_unit = f.ref("Unit", "楼下单元", required=True)
     downstairs_checked = f.flag("楼下已检查")
-    result = f.choice("结果", PASS_FAIL, required=True)
+    result = f.choice("结果", PASS_FAIL, required=True, demo=["pass", "pass", "pass", "fail"])  # most tests pass
     leak_description = f.long_text("渗漏情况", demo=["楼下卫生间天花排水管根部渗水", "地漏周边有水渍",
                                                      "楼下厨房墙角潮湿", "门槛石下方渗水"])
     owner_signer_name = f.text("装修人签字", 40, required=True, demo=NAMES)

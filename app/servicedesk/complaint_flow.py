@@ -73,10 +73,14 @@ def running_deadline(ticket):
     return min(pending, key=lambda item: item[1]) if pending else (None, None)
 
 
-def _restart_clock(ticket, transition, user):
-    """A step taken after its deadline counts against the on-time rate; then the next deadline starts."""
+def _note_missed(ticket, transition, user):
+    """A step taken after the deadline it answers counts against the on-time rate (read before anything moves it)."""
     if ticket.due_at is not None and utcnow() > as_utc(ticket.due_at):
         ticket.missed_deadline = True
+
+
+def _restart_clock(ticket, transition, user):
+    """Once a step is taken, the next deadline starts."""
     ticket.due_kind, ticket.due_at = running_deadline(ticket)
 
 
@@ -193,7 +197,7 @@ COMPLAINT_FLOW = Flow(COMPLAINT_STATE, [
       fields=("satisfaction",)),
     T("rework", ("回访不满意,退回整改", "Send back"), ("revisit_pending",), "in_progress",
       ("property_assistant", "cs_supervisor"), guard=_rework_refusals, style="danger"),
-], locked=("closed",), after=_restart_clock, anchors=("received_at",))
+], locked=("closed",), before=_note_missed, after=_restart_clock, anchors=("received_at",))
 
 
 def settle_complaint(ticket, revisit, user):

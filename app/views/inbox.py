@@ -15,6 +15,7 @@ from ..models import FORMS
 from ..models.fields import snake
 from ..models.types import as_utc, utcnow
 from ..models.workflow import TransitionLog
+from ..records import edits_read_once
 from ..scoping import get_visible, scoped
 from ..workflow import finish, flow_of, may_act, may_take, perform
 from .base import SecuredView
@@ -127,23 +128,31 @@ def waiting_count(user):
 def waiting_for(user, limit=None, endpoint=None):
     """Records waiting for a step the user may take now, the longest waiting first (at most `limit`)."""
     out = []
-    for name, model, flow, where in _waiting_queries(user, endpoint):
-        entered = (sa.select(TransitionLog.row_id, sa.func.max(TransitionLog.at).label("at"))
-                   .where(TransitionLog.table_name == model.__tablename__).group_by(TransitionLog.row_id).subquery())
-        since = sa.func.coalesce(entered.c.at, model.created_at)
-        rows = db.session.execute(
-            scoped(sa.select(model, since).outerjoin(entered, entered.c.row_id == model.id), model, user).where(where)
-            .order_by(since).limit(limit)
-            # the queue shows what the request is and who asks, not the record's whole graph
-            .options(orm.lazyload("*"), orm.selectinload(model.created_by).lazyload("*"),
-                     *([orm.selectinload(model.unit).lazyload("*")] if hasattr(model, "unit") else [])))
-        for record, at in rows:
-            state = getattr(record, flow.field)
-            steps = tuple(t for t in flow.inbox_steps() if state in t.source and may_take(record, t, user))
-            if steps:
-                out.append(Waiting(name, model.__form__, record, flow.states.label(state), at,
-                                   flow.limits.get(state), steps))
+    with edits_read_once():
+        for name, model, flow, where in _waiting_queries(user, endpoint):
+            out.extend(_waiting_in(name, model, flow, where, user, limit))
     return sorted(out, key=lambda item: as_utc(item.since))[:limit]
+
+
+def _waiting_in(name, model, flow, where, user, limit):
+    """The records of one form waiting for a step of this user."""
+    out = []
+    entered = (sa.select(TransitionLog.row_id, sa.func.max(TransitionLog.at).label("at"))
+               .where(TransitionLog.table_name == model.__tablename__).group_by(TransitionLog.row_id).subquery())
+    since = sa.func.coalesce(entered.c.at, model.created_at)
+    rows = db.session.execute(
+        scoped(sa.select(model, since).outerjoin(entered, entered.c.row_id == model.id), model, user).where(where)
+        .order_by(since).limit(limit)
+        # the queue shows what the request is and who asks, not the record's whole graph
+        .options(orm.lazyload("*"), orm.selectinload(model.created_by).lazyload("*"),
+                 *([orm.selectinload(model.unit).lazyload("*")] if hasattr(model, "unit") else [])))
+    for record, at in rows:
+        state = getattr(record, flow.field)
+        steps = tuple(t for t in flow.inbox_steps() if state in t.source and may_take(record, t, user))
+        if steps:
+            out.append(Waiting(name, model.__form__, record, flow.states.label(state), at,
+                               flow.limits.get(state), steps))
+    return out
 
 
 def inbox_forms(user):

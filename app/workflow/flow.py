@@ -78,8 +78,9 @@ class Flow:
     `anchors` are the fields the flow's deadlines are computed from: fixed once the first step is taken, so a
     late record cannot be made punctual by moving its start.
 
-    `after(record, transition, user)` runs after every transition's own effect, for what every step
-    of the flow does alike (a complaint restarts the clock of its next deadline).
+    `before(record, transition, user)` runs as every step begins, while the record still shows the state it leaves
+    (a complaint notes a deadline it missed); `after(record, transition, user)` runs after every transition's own
+    effect, for what every step of the flow does alike (a complaint restarts the clock of its next deadline).
     """
 
     states: object
@@ -87,6 +88,7 @@ class Flow:
     field: str = "status"
     locked: tuple = ()
     limits: dict = dataclasses.field(default_factory=dict)
+    before: Callable | None = None
     after: Callable | None = None
     anchors: tuple = ()
 
@@ -100,7 +102,7 @@ class Flow:
 
     def owned_fields(self):
         """The fields the flow's effects fill in (declared with `sets`): no person fills them in a form."""
-        hooks = [t.effect for t in self.transitions] + [self.after]
+        hooks = [t.effect for t in self.transitions] + [self.before, self.after]
         return {name for hook in hooks for name in getattr(hook, "sets", ())}
 
     def transition(self, action):

@@ -139,6 +139,8 @@ def _take(record, flow, transition, user, comment, values):
     reasons = refusals(record, transition, user, comment)
     if reasons:
         return reasons
+    if flow.before is not None:
+        flow.before(record, transition, user)
     model, state = type(record), getattr(record, flow.field)
     column = getattr(model, flow.field)
     db.session.flush()

@@ -10,7 +10,7 @@ from app.models import ComplaintCategory, StaffMember, Unit
 from app.models.base import LOCAL_TZ
 from app.servicedesk.complaints import ComplaintTicket
 from app.servicedesk.front_desk import CallVisitLog
-from conftest import chromium, make_app, require_chromium, sign_in
+from conftest import chromium, make_app, mine, require_chromium, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def choose(page, field, value):
 def test_clerk_registers_a_call_in_the_browser(app, page, tmp_path):
     """A clerk logs in, registers an owner's call with a typed-in unit and staff, and finds it listed."""
     with app.app_context():
-        unit = Unit.query.filter_by(display_no="1栋1单元102").one()
+        unit = mine(Unit, display_no="1栋1单元102")  # the second estate has a 1栋1单元102 of its own
         staff = StaffMember.query.filter_by(is_active=True).order_by(StaffMember.id).first()
         unit_id, staff_id, staff_no, staff_name = unit.id, staff.id, staff.employee_no, staff.name
 

@@ -357,7 +357,7 @@ def test_a_common_key_handover_files_plant_room_keys(app, client_for):
     assert response.status_code == 302, errors_in(response.text)
     with app.app_context():
         line = db.session.scalar(sa.select(CommonKeyHandover).order_by(CommonKeyHandover.id.desc())).items[0]
-        key = db.session.scalar(sa.select(Key).filter_by(tag_no=line.tag_no))
+        key = db.session.scalar(sa.select(Key).filter_by(tag_no=line.tag_no, project_id=building.project_id))
         assert re.fullmatch(rf"G-{building.code}-PD(-\d+)?", line.tag_no)
         assert (key.key_category.code, key.room_name, key.copies, key.cabinet_no, key.unit_id, key.status) == (
             "equipment_room", f"{building.name}配电房 地下一层", 3, "公区柜", None, "in_cabinet")

@@ -8,6 +8,7 @@ from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
 from ..extensions import db
+from ..i18n import text
 from ..models import FORMS, GROUPS
 from ..models.base import LOCAL_TZ
 from ..servicedesk.work_flow import OPEN_WORK
@@ -131,7 +132,9 @@ class HomeView(Secured, AdminIndexView):
     def index(self):
         user = current_user
         project_id = user.staff.project_id if user.staff is not None else None
-        context = dict(groups=form_catalogue(), group_labels=GROUPS, recent=RECENT)
+        context = dict(groups=form_catalogue(), group_labels=GROUPS, recent=RECENT,
+                       estates=text("全部项目", "Every estate") if project_ids() is ALL
+                       else "、".join(project.name for project in user.projects))
         if user.has_role("manager", "admin"):
             context.update(is_manager=True, inbox=waiting_for(user, limit=8), waiting=waiting_count(user),
                            late=due_items(project_id, horizon=utcnow(), limit=10), late_count=due_count(project_id),

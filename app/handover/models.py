@@ -50,7 +50,7 @@ FLOOR_PART = Choices(lift_lobby="电梯厅/电梯门", corridor_wall="走廊墙�
 CONDITION_CONCLUSION = Choices({"pass": "合格"}, issues="有遗留问题")
 FIRE_EQUIPMENT = Choices(ext_powder="灭火器(干粉)", ext_foam="灭火器(泡沫)", ext_co2="灭火器(二氧化碳)",
                          hydrant="室内消火栓", sprinkler="喷淋头/喷淋系统", smoke_detector="烟感探测器",
-                         heat_detector="温感探测器", fan="送风/排烟风机", fire_door="防火门",
+                         heat_detector="温感探测器", fan=("送风/排烟风机", "Supply or smoke fan"), fire_door="防火门",
                          alarm_panel="火灾报警控制器", emergency_light="应急照明/疏散指示", pump="消防水泵",
                          broadcast="消防广播")
 

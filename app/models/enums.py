@@ -1,9 +1,11 @@
 """Shared enums of catalogue §3.3: stable codes, Chinese labels."""
 from ..i18n import Choices
 
-ID_TYPE = Choices(cn_id="居民身份证", passport="护照", hkmo_permit="港澳居民来往内地通行证",
-                  tw_permit="台湾居民来往大陆通行证", hkmotw_residence="港澳台居民居住证",
-                  foreign_pr="外国人永久居留身份证", other="其他")
+ID_TYPE = Choices(cn_id=("居民身份证", "Resident ID card"), passport=("护照", "Passport"),
+                  hkmo_permit=("港澳居民来往内地通行证", "Mainland travel permit (HK/Macao)"),
+                  tw_permit=("台湾居民来往大陆通行证", "Mainland travel permit (Taiwan)"),
+                  hkmotw_residence=("港澳台居民居住证", "Residence permit (HK/Macao/Taiwan)"),
+                  foreign_pr=("外国人永久居留身份证", "Foreign permanent resident ID"), other=("其他", "Other"))
 GENDER = Choices(male="男", female="女")
 SATISFACTION = Choices(very_satisfied="非常满意", satisfied="满意", not_very_satisfied="不太满意",
                        very_dissatisfied="很不满意")

@@ -19,7 +19,7 @@ RELATION = Choices(self="本人", spouse="配偶", child="子女", parent="父�
                    domestic="家政人员")
 DEPT_TYPE = Choices(customer_service="客服部", engineering="工程部/设备管理部", security="秩序维护部(安保)",
                     environment="环境部(清洁绿化)", finance="收费中心/财务部", quality="品质部", office="管理处",
-                    company_center="公司客户投诉处理中心", hr="人力资源部", admin="行政部", sales="销售部",
+                    company_center="公司客户投诉处理中心", hr=("人力资源部", "Human resources"), admin="行政部", sales="销售部",
                     developer="开发商售后", external="外部单位")
 POSITION = Choices(cs_director="客服主任", cs_director_assistant="客服主任助理", senior_cs_assistant="高级客服助理",
                    cs_assistant="客服助理", senior_area_assistant="大区高级物业助理",
@@ -36,7 +36,7 @@ KEY_STATUS = Choices(in_cabinet="在柜", on_loan="借出", in_custody="托管�
                      lost="遗失", void="作废")
 AREA_TYPE = Choices(clubhouse="会所/活动室", meeting_room="会议室", plaza="广场", stilt_floor="架空层",
                     notice_board="宣传栏/广告位", parking="停车场区域", other="其他")
-EXTINGUISHER_TYPE = Choices(abc_powder="干粉ABC", foam="泡沫", co2="二氧化碳", water="水基")
+EXTINGUISHER_TYPE = Choices(abc_powder="干粉ABC", foam="泡沫", co2=("二氧化碳", "CO₂"), water="水基")
 EXTINGUISHER_STATUS = Choices(in_place="在位", rented="租出", servicing="充装/维修", scrapped="报废")
 
 

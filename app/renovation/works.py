@@ -23,7 +23,7 @@ RENOVATION_CHECK = Choices(
     # site discipline (domain)
     hours_noise="施工时间/噪音", fire_equipment="消防器材配备", hot_work="动火许可", debris="装修垃圾袋装清运",
     common_protection="公共区域/电梯保护", waterproofing="防水施工")
-SITE_RESULT = Choices(ok="符合", violation="违规", na="不适用")
+SITE_RESULT = Choices(ok=("符合", "Compliant"), violation="违规", na=("不适用", "Not applicable"))
 INSPECTION_ACTION = Choices(none="无", verbal="口头提醒", notice="发整改通知", stop_work="责令停工")
 NOTICE_TARGET = Choices(renovation="装修人/装修企业", occupant="业户(违章)", outsourced="外判服务商",
                         department="内部部门")

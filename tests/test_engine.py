@@ -272,6 +272,37 @@ def test_a_units_occupancy_moves_by_logged_steps_on_its_page(app):
                                            ("let", "handed_over", "rented", "clerk")]
 
 
+def test_the_owners_registers_move_the_unit_they_record(app):
+    """6.38 (收楼签收) hands an undelivered unit over; 6.40 (居住情况) says how it is lived in; both logged by the unit."""
+    Receipt, Registration = FORMS["move_in_receipt"], FORMS["owner_registration"]
+    with app.app_context():
+        building = first(Unit).building
+        unit = Unit(building=building, entrance="8", floor=8, room_no="801")
+        db.session.add(unit)
+        db.session.commit()
+        unit_id = unit.id
+        values, lines = fake_record(Receipt, random.Random(5))
+        values.update(unit=unit, project=building.project)
+        receipt = payload(Receipt, values, lines)
+        values, lines = fake_record(Registration, random.Random(6))
+        values.update(unit=unit, project=building.project, residence_type="vacant")  # bought, not yet lived in
+        registration = payload(Registration, values, lines)
+    clerk = client_of(app, "clerk")
+    response = clerk.post("/admin/move_in_receipt/new/", data=receipt)
+    assert response.status_code == 302, errors_in(response.text)
+    with app.app_context():
+        unit = db.session.get(Unit, unit_id)
+        assert unit.occupancy_status == "handed_over" and unit.handover_date is not None
+    response = clerk.post("/admin/owner_registration/new/", data=registration)
+    assert response.status_code == 302, errors_in(response.text)
+    with app.app_context():
+        assert db.session.get(Unit, unit_id).occupancy_status == "vacant"
+        assert [m[:3] for m in moves("units", unit_id)] == [("receive", "undelivered", "handed_over"),
+                                                            ("register_vacant", "handed_over", "vacant")]
+        assert "6.38" in db.session.scalar(sa.select(TransitionLog.comment).filter_by(
+            table_name="units", row_id=unit_id, action="receive"))
+
+
 def test_late_and_escalated_are_derived_from_the_one_clock(app):
     Loan, Rental = FORMS["courtesy_item_loan"], FORMS["fire_extinguisher_rental"]
     with app.app_context():

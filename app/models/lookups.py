@@ -119,7 +119,7 @@ class Building(Lookup, db.Model):
 FOLLOWS = None  # no one presses it: it follows the record whose step moves this one
 LIVED_IN = ("handed_over", "vacant", "owner_occupied", "rented")
 # catalogue §3.1 unit: "maintained by 6.14, 6.38, 6.16, 6.40"; the front desk records a hand-over and how the unit is
-# lived in, a renovation (6.16 R7, R13) takes the unit into 装修中 and gives back the state it found
+# lived in (or the registers below do), a renovation (6.16 R7, R13) takes the unit into 装修中 and gives back the state it found
 OCCUPANCY_FLOW = Flow(OCCUPANCY, [
     Transition("hand_over", ("已收楼", "Handed over"), ("undelivered",), "handed_over", ("front_desk",)),
     Transition("move_in", ("业主自住", "Owner lives in"), ("handed_over", "vacant", "rented"), "owner_occupied",
@@ -127,6 +127,12 @@ OCCUPANCY_FLOW = Flow(OCCUPANCY, [
     Transition("let", ("出租", "Let"), ("handed_over", "vacant", "owner_occupied"), "rented", ("front_desk",)),
     Transition("vacate", ("空置", "Vacant"), ("handed_over", "owner_occupied", "rented"), "vacant", ("front_desk",),
                style="secondary"),
+    # the registers that record the same facts move the unit themselves: a move-in receipt (6.38) hands it over,
+    # an owner's registration (6.40) says how it is lived in
+    Transition("receive", ("收楼签收", "Move-in receipt"), ("undelivered",), "handed_over", FOLLOWS),
+    *(Transition(f"register_{state}", ("业主资料登记", "Owner registration"),
+                 tuple(s for s in LIVED_IN if s != state), state, FOLLOWS)
+      for state in ("owner_occupied", "rented", "vacant")),
     Transition("start_renovation", ("开始装修", "Renovation starts"), LIVED_IN, "renovating", FOLLOWS),
     *(Transition(f"end_renovation_{state}", ("装修结束", "Renovation over"), ("renovating",), state, FOLLOWS)
       for state in LIVED_IN),

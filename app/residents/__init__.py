@@ -1,2 +1,2 @@
 """业主与住户: owner registration, household members, move-in receipts and access cards."""
-from . import models  # noqa: F401  (importing the package registers its forms)
+from . import models, reactions  # noqa: F401  (importing the package registers its forms and reactions)

@@ -131,6 +131,8 @@ def start_blank(form, model):
         if not hasattr(field, "allow_blank") or isinstance(field, AjaxSelectField):
             continue  # a type-ahead starts empty by itself
         field.blank_text = str(L("请选择", "Choose…"))
+        if field.data == "":  # a post's empty value is 请选择, as the browser's "__None" is, never a stored ''
+            field.data = None
         if not field.allow_blank:
             field.allow_blank = True
             field.validators = [v for v in field.validators if v.__class__.__name__ != "InputRequired"] + [Chosen()]

@@ -109,8 +109,10 @@ class Flow:
         return next((t for t in self.transitions if t.action == action), None)
 
     def leading(self, source, target):
-        """The step that takes a record from `source` to `target`, if the flow has one."""
-        return next((t for t in self.transitions if source in t.source and t.target == target), None)
+        """The step that takes a record from `source` to `target`, if the flow has one; of several, the one that
+        follows another record (no one's button), as `move` is how another record moves this one."""
+        steps = [t for t in self.transitions if source in t.source and t.target == target]
+        return next((t for t in steps if t.roles is None), steps[0] if steps else None)
 
     def inbox_states(self):
         """States that wait for a decision or someone's step, with the roles that take it."""

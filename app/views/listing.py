@@ -11,6 +11,7 @@ from ..extensions import db
 from ..i18n import text
 
 COUNT_LIMIT = 10_000  # counted exactly up to here; past it the list says 约 N 条 and counts exactly on request
+FILTERED_COUNT_LIMIT = 1_000  # a filtered list is counted to here (50 pages): its rows are found one by one
 MAX_PAGED_ROWS = 10_000  # the deepest OFFSET a pager reaches; past it a clerk narrows by filter or sort
 
 
@@ -57,12 +58,13 @@ class BoundedCount(orm.Query):
     def scalar(self):
         if has_request_context() and request.args.get("count") == "exact":
             return super().scalar()
-        capped = self.with_entities(sa.literal_column("1")).limit(COUNT_LIMIT + 1).subquery()
+        limit = getattr(self, "count_limit", COUNT_LIMIT)
+        capped = self.with_entities(sa.literal_column("1")).limit(limit + 1).subquery()
         counted = self.session.scalar(sa.select(sa.func.count()).select_from(capped))
-        if counted <= COUNT_LIMIT:
+        if counted <= limit:
             return counted
         if self.whereclause is not None:  # searched, filtered or scoped: the table's size says nothing
-            return Estimate(COUNT_LIMIT, lower_bound=True)
+            return Estimate(limit, lower_bound=True)
         return Estimate(max(table_estimate(self.session, self.counted_table), counted))
 
 
@@ -105,6 +107,9 @@ class ListingMixin:
         # count(*), not Flask-Admin's count('*'), which SQLite receives as count(?) and runs 2.5x slower
         query = BoundedCount(sa.func.count(), session=db.session()).select_from(self.model)
         query.counted_table = self.model.__table__  # copied along as filters are added
+        # an estate's rows are counted off its index alone; a filter's are looked up row by row, 10x fewer of them
+        filtered = has_request_context() and any(name.startswith("flt") for name in request.args)
+        query.count_limit = FILTERED_COUNT_LIMIT if filtered else COUNT_LIMIT
         return query
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None,

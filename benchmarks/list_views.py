@@ -5,7 +5,8 @@ Builds a database through the migrations plus the demo estate and N bulk-inserte
 a SQLite file to reuse), then prints median/p90 ms and SQL statements per request for /admin/call_visit_log/ (ours)
 and /admin/stock_call_visit_log/ (stock), searches: ours by index, room and owner included; stock by LIKE over its columns;
 and the time and resident-memory growth of one full export of each kind. The floor is a bare Flask view that
-renders the same 20 rows, joined, through a plain Jinja table: what any page of them costs at least.
+renders the same 20 rows, joined, through a plain Jinja table: what any page of them costs at least. Ours, stock
+(and the floor) are timed in turns, so a change of load on a shared machine falls on each alike.
 """
 import argparse
 import gc
@@ -110,20 +111,27 @@ def add_floor(app):
                      lambda: render_template_string(FLOOR_PAGE, rows=db.session.execute(query).all()))
 
 
-def measure(fn, counter):
-    """(median ms, p90 ms by nearest rank, statements of one call) of fn after warm-ups."""
-    counter.count = 0
-    fn()
-    queries = counter.count
-    for _ in range(WARMUPS - 1):
+def measure(fns, counter):
+    """{key: (median ms, p90 ms by nearest rank, statements of one call)} of each function after warm-ups, their
+    timed runs interleaved, so a change of load on the shared machine falls on ours and stock alike."""
+    queries = {}
+    for key, fn in fns.items():
+        counter.count = 0
         fn()
-    samples = []
+        queries[key] = counter.count
+        for _ in range(WARMUPS - 1):
+            fn()
+    samples = {key: [] for key in fns}
     for _ in range(REPEATS):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[math.ceil(0.9 * len(samples)) - 1], queries
+        for key, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            samples[key].append((time.perf_counter() - start) * 1000)
+    out = {}
+    for key, times in samples.items():
+        times.sort()
+        out[key] = statistics.median(times), times[math.ceil(0.9 * len(times)) - 1], queries[key]
+    return out
 
 
 def get_ok(client, url):
@@ -208,6 +216,8 @@ def main():
     parser.add_argument("--postgres", metavar="NAME", help="run on a fresh PostgreSQL database of this name")
     parser.add_argument("--no-export", action="store_true", help="time the pages only")
     parser.add_argument("--export-only", action="store_true", help="time the exports only")
+    parser.add_argument("--no-search", action="store_true",
+                        help="skip the searches (stock's take tens of seconds each at 1,000,000 rows on SQLite)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -224,7 +234,8 @@ def main():
                 if args.postgres:
                     db.session.execute(sa.text("ANALYZE"))
                     db.session.commit()
-            SEARCHES.update(search_terms(args.rows))
+            if not args.no_search:
+                SEARCHES.update(search_terms(args.rows))
             total = db.session.scalar(sa.select(sa.func.count()).select_from(CallVisitLog.__table__))
             counter = QueryCounter(db.engine)
             dialect = db.engine.dialect.name
@@ -234,16 +245,16 @@ def main():
         client = app.test_client()
         assert client.post("/login", data={"username": "clerk", "password": "clerk-demo-1"}).status_code == 302
         results = {}
-        for view in () if args.export_only else (ours, stock):
-            for case, path in cases(view):
-                url = f"/admin/{view.endpoint}/{path}"
-                results.setdefault(case, {})[view] = measure(lambda u=url: get_ok(client, u), counter)
-            with app.test_request_context():
-                results.setdefault("count only (SELECT COUNT)", {})[view] = measure(
-                    lambda v=view: v.get_count_query().scalar(), counter)
-
+        for (case, ours_path), (_, stock_path) in () if args.export_only else zip(cases(ours), cases(stock)):
+            pages = {ours: f"/admin/{ours.endpoint}/{ours_path}", stock: f"/admin/{stock.endpoint}/{stock_path}"}
+            if case == "first page":
+                pages["floor"] = "/bench/floor"
+            results[case] = measure({key: lambda u=url: get_ok(client, u) for key, url in pages.items()}, counter)
         if results:
-            floor = measure(lambda: get_ok(client, "/bench/floor"), counter)
+            with app.test_request_context():
+                results["count only (SELECT COUNT)"] = measure(
+                    {view: lambda v=view: v.get_count_query().scalar() for view in (ours, stock)}, counter)
+            floor = results["first page"].pop("floor")
             print(f"floor (bare Flask, 20 joined rows): {floor[0]:.1f} ms median, {floor[1]:.1f} p90, {floor[2]} SQL; "
                   f"first page / floor = {results['first page'][ours][0] / floor[0]:.1f}\n")
         print(f"{'case':<28}{'ours med/p90 ms':>18}{'stock med/p90 ms':>19}{'ours/stock':>12}{'SQL ours/stock':>16}")

@@ -20,7 +20,7 @@ from .imports import register_imports
 from .inbox import InboxView
 from .keys import KeyLoanView
 from .printing import ReportPrintView
-from .menu import desk_menu
+from .menu import desk_menu_html
 from .reports import ReportCentreView
 from .surveys import SurveyView
 from .account import PasswordView
@@ -58,7 +58,7 @@ def init_views(app):
     app.jinja_env.globals["_t"] = text
     app.jinja_env.filters["snake"] = snake
     app.jinja_env.filters["localtime"] = local_time
-    app.jinja_env.globals["desk_menu_entries"] = desk_menu
+    app.jinja_env.globals["desk_menu_html"] = desk_menu_html
     admin = Admin(app, name=L("物业客服后台", "Service desk"), theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/desk_base.html"),
                   translations_path=str(Path(app.root_path) / "translations"),  # what Flask-Admin's zh catalogue lacks
                   index_view=HomeView(name=L("首页", "Home"), url="/admin"), csp_nonce_generator=csp_nonce)

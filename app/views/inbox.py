@@ -16,7 +16,7 @@ from ..models.fields import snake
 from ..models.types import as_utc, utcnow
 from ..models.workflow import TransitionLog
 from ..records import edits_read_once
-from ..scoping import get_visible, scoped
+from ..scoping import ALL, estate_condition, get_visible, project_ids, scoped
 from ..workflow import finish, flow_of, may_act, may_take, perform
 from .base import SecuredView
 from .declared import field_info
@@ -100,7 +100,8 @@ def _decides(model, flow, user):
             continue
         in_state = getattr(model, flow.field) == state
         if all(t.decision for t in steps) and not self_approval:  # one does not decide on one's own request
-            in_state = sa.and_(in_state, sa.or_(model.created_by_id.is_(None), model.created_by_id != user.id))
+            in_state = sa.and_(in_state, sa.or_(model.created_by_id.is_(None),
+                                                model.created_by_id != sa.bindparam("inbox_user", user.id)))
         clauses.append(in_state)
     return sa.or_(*clauses) if clauses else None
 
@@ -117,12 +118,30 @@ def _waiting_queries(user, endpoint=None):
 
 def waiting_count(user):
     """How many records wait for the user, for the menu on every page: one statement whatever the number of flows."""
-    counts = [scoped(sa.select(sa.func.count(model.id)).where(where), model, user)
-              for _, model, _, where in _waiting_queries(user)]
-    if not counts:
+    ids = project_ids(user)
+    statement = _count_statement(user, every_estate=ids is ALL)
+    if statement is None:
         return 0
-    each = sa.union_all(*counts).subquery()
-    return int(db.session.scalar(sa.select(sa.func.sum(each.c[0]))) or 0)
+    values = {"inbox_user": user.id} if ids is ALL else {"inbox_user": user.id, "inbox_estates": sorted(ids)}
+    return int(db.session.scalar(statement, values) or 0)
+
+
+def _count_statement(user, every_estate):
+    """waiting_count's statement for users of the same roles and reach, the user and estates bound when it runs:
+    built once per app, not out of 60 flows on every page (benchmarks/list_views.py)."""
+    config = current_app.config
+    key = (frozenset(user.role_codes) if user.is_active else None, every_estate,
+           config.get("ALLOW_SELF_APPROVAL", False), repr(config.get("FLOW_ROLES")))
+    built = current_app.extensions.setdefault("inbox_counts", {})
+    if key not in built:
+        estates = sa.bindparam("inbox_estates", expanding=True)
+        counts = []
+        for _, model, _, where in _waiting_queries(user):
+            condition = None if every_estate else estate_condition(model, estates)
+            counts.append(sa.select(sa.func.count(model.id)).where(
+                where, *(() if condition is None else (condition,))))
+        built[key] = sa.select(sa.func.sum(sa.union_all(*counts).subquery().c[0])) if counts else None
+    return built[key]
 
 
 def waiting_for(user, limit=None, endpoint=None):

@@ -4,14 +4,21 @@ from functools import cache
 
 import sqlalchemy as sa
 from flask import has_request_context, request, url_for
-from markupsafe import Markup
+from flask_admin.model.template import EditRowAction, ViewRowAction
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 from sqlalchemy import orm
 
 from ..extensions import db
 from ..i18n import text
 
 COUNT_LIMIT = 10_000  # counted exactly up to here; past it the list says 约 N 条 and counts exactly on request
+FILTERED_COUNT_LIMIT = 1_000  # a filtered list is counted to here (50 pages): its rows are found one by one
 MAX_PAGED_ROWS = 10_000  # the deepest OFFSET a pager reaches; past it a clerk narrows by filter or sort
+
+# the row actions written without a template call: (where the link goes, its icon), as admin/model/row_actions.html has
+ROW_LINKS = {ViewRowAction: (".details_view", "fa fa-eye glyphicon glyphicon-eye-open"),
+             EditRowAction: (".edit_view", "fa fa-pencil glyphicon glyphicon-pencil")}
 
 
 class Estimate(int):
@@ -57,12 +64,13 @@ class BoundedCount(orm.Query):
     def scalar(self):
         if has_request_context() and request.args.get("count") == "exact":
             return super().scalar()
-        capped = self.with_entities(sa.literal_column("1")).limit(COUNT_LIMIT + 1).subquery()
+        limit = getattr(self, "count_limit", COUNT_LIMIT)
+        capped = self.with_entities(sa.literal_column("1")).limit(limit + 1).subquery()
         counted = self.session.scalar(sa.select(sa.func.count()).select_from(capped))
-        if counted <= COUNT_LIMIT:
+        if counted <= limit:
             return counted
         if self.whereclause is not None:  # searched, filtered or scoped: the table's size says nothing
-            return Estimate(COUNT_LIMIT, lower_bound=True)
+            return Estimate(limit, lower_bound=True)
         return Estimate(max(table_estimate(self.session, self.counted_table), counted))
 
 
@@ -100,11 +108,35 @@ class ListingMixin:
     """What a model view needs to list a million rows as fast as ten."""
 
     column_auto_select_related = False  # reference_loads joins the listed references, and nothing they point to
+    list_template = "admin/model/desk_list.html"  # rows written by row_cells when they are plain (see there)
+
+    def plain_rows(self, actions, editable_columns):
+        """Whether a row holds only view and edit links and read-only cells, which row_cells writes in one call."""
+        return not editable_columns and all(type(action) in ROW_LINKS for action in actions)
+
+    @pass_context
+    def row_cells(self, context, row, actions, return_url):
+        """A row's links and cells as Flask-Admin's list.html writes them, without two template calls per cell."""
+        row_id = self.get_pk_value(row)
+        out = [Markup('<td class="list-buttons-column">')] if self.column_display_actions else []
+        for action in actions if self.column_display_actions else ():
+            endpoint, icon = ROW_LINKS[type(action)]
+            out.append(Markup('<a class="icon" href="{}" title="{}"><span class="{}"></span></a>').format(
+                self.get_url(endpoint, id=row_id, url=return_url), action.title or "", icon))
+        if self.column_display_actions:
+            out.append(Markup("</td>"))
+        for name, _label in self._list_columns:
+            value = self._get_list_value(context, row, name, self.column_formatters, self.column_type_formatters)
+            out.append(Markup('<td class="col-{}">{}</td>').format(name, value))
+        return Markup("").join(out)
 
     def get_count_query(self):
         # count(*), not Flask-Admin's count('*'), which SQLite receives as count(?) and runs 2.5x slower
         query = BoundedCount(sa.func.count(), session=db.session()).select_from(self.model)
         query.counted_table = self.model.__table__  # copied along as filters are added
+        # an estate's rows are counted off its index alone; a filter's are looked up row by row, 10x fewer of them
+        filtered = has_request_context() and any(name.startswith("flt") for name in request.args)
+        query.count_limit = FILTERED_COUNT_LIMIT if filtered else COUNT_LIMIT
         return query
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None,

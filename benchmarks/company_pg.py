@@ -4,8 +4,8 @@ Run from the project root:  .venv/bin/python -m benchmarks.company_pg [--name lo
     [--units 2000] [--calls 1000000] [--complaints 200000] [--work-orders 200000]
 Drops and recreates the database NAME on the local server (127.0.0.1:5432, user postgres), migrates it, loads the
 demo estate (users, staff, categories), adds the estates with their staff, buildings and units, streams the calls,
-complaints and work orders in with COPY, runs ANALYZE and prints the URL to serve it with (benchmarks/load_test.py
-takes the same --name).
+complaints and work orders in with COPY, runs VACUUM ANALYZE (as autovacuum would have by then) and prints the URL
+to serve it with (benchmarks/load_test.py takes the same --name).
 
 The demo people hold estates as in a company: clerk works in 翠湖花园, clerk2 in P003, clerk3 in 榕苑居, the manager
 runs those three and P004, and a director (director / director-demo-1) holds every estate (User.all_projects), so
@@ -35,6 +35,7 @@ from .list_views import PG_ADMIN_URL, build_app
 
 BATCH = 20_000
 UNITS_PER_BUILDING = 100
+YEAR = 365 * 1440  # minutes
 STAFF_PER_ESTATE = (("receptionist", "CS"), ("receptionist", "CS"), ("cs_supervisor", "CS"), ("engineer", "ENG"),
                     ("engineer", "ENG"), ("guard", "SEC"))
 # the estates (by code) each demo account holds in the company; staff is the n-th member of the first estate
@@ -133,12 +134,17 @@ def copy(table, rows):
     return n
 
 
+def moment(rnd, now, i, n, least):
+    """When the i-th of n records of the past year was made: ids rise with time, as in a register kept daily."""
+    return now - timedelta(minutes=least + (n - i) * YEAR // n + rnd.randrange(5))
+
+
 def calls(rnd, n, units, staff, users):
     now = utcnow().replace(second=0, microsecond=0)
     projects = list(units)
     for i in range(1, n + 1):
         project_id = projects[i % len(projects)]
-        at = now - timedelta(minutes=rnd.randrange(60, 365 * 1440))
+        at = moment(rnd, now, i, n, 60)
         routing, user = rnd.choice(ROUTING.codes), rnd.choice(users)
         yield dict(project_id=project_id, serial_no=f"KF0660-{at.astimezone(LOCAL_TZ):%Y%m}-{i:07d}", contact_at=at,
                    contact_mode=rnd.choice(CONTACT_MODE.codes), caller_kind="owner", name=person_name(rnd),
@@ -155,7 +161,7 @@ def complaints(rnd, n, units, staff, users, categories):
     projects = list(units)
     for i in range(1, n + 1):
         project_id = projects[i % len(projects)]
-        at = now - timedelta(minutes=rnd.randrange(30, 365 * 1440))
+        at = moment(rnd, now, i, n, 30)
         # most complaints of past months are closed; the open ones are recent
         state = rnd.choice(COMPLAINT_STATE.codes) if at > now - timedelta(days=10) else "closed"
         ticket = ComplaintTicket(received_at=at, status=state, households_count=1, validity="valid",
@@ -178,7 +184,7 @@ def work_orders(rnd, n, units, staff, users, departments):
     projects = list(units)
     for i in range(1, n + 1):
         project_id = projects[i % len(projects)]
-        at = now - timedelta(minutes=rnd.randrange(30, 365 * 1440))
+        at = moment(rnd, now, i, n, 30)
         # as with complaints: the open orders are the recent ones
         state = rnd.choice(WORK_ORDER_STATES.codes) if at > now - timedelta(days=10) else "closed"
         done = state not in ("created", "dispatched", "in_progress", "cancelled")
@@ -224,8 +230,9 @@ def main():
                                                                  departments))):
             n = copy(table, rows)
             print(f"{n} {label} done at {time.perf_counter() - t0:.0f}s", flush=True)
-        db.session.execute(sa.text("ANALYZE"))
         db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))  # statistics, and the visibility map index-only scans use
         db.engine.dispose()
     print(f"built in {time.perf_counter() - t0:.0f}s; serve it with:\n"
           f"  DATABASE_URL={company_url(args.name)} .venv/bin/gunicorn -w 4 -b 127.0.0.1:8000 wsgi:app")

@@ -117,11 +117,17 @@ def mix(role):
     return common + [("create call", 10, create_call)]
 
 
-def user_loop(base, username, deadline, budget, results, lock, seed):
-    rnd, browser = random.Random(seed), Browser(base, username)
+def user_loop(base, username, clock, ready, budget, results, lock, seed):
+    rnd = random.Random(seed)
+    try:
+        browser = Browser(base, username)
+    except BaseException:
+        ready.abort()  # the level cannot run without every user; the others stop waiting
+        raise
     cases = mix("manager" if username in ("manager", "director") else "clerk")
     weights = [weight for _, weight, _ in cases]
-    while time.perf_counter() < deadline:
+    ready.wait()  # every user has logged in: the clock runs from here
+    while time.perf_counter() < clock["deadline"]:
         with lock:
             if budget[0] <= 0:
                 return
@@ -137,17 +143,22 @@ def user_loop(base, username, deadline, budget, results, lock, seed):
 
 
 def run_level(base, users, seconds, max_requests):
-    results, lock, budget = [], threading.Lock(), [max_requests]
+    """Log `users` people in, then let them work for `seconds`; returns (results, seconds elapsed)."""
+    results, lock, budget, clock = [], threading.Lock(), [max_requests], {}
+
+    def start_clock():
+        clock["start"] = time.perf_counter()
+        clock["deadline"] = clock["start"] + seconds
+
+    ready = threading.Barrier(users, action=start_clock)
     names = [SEATS[i % len(SEATS)] for i in range(users)]
-    deadline = time.perf_counter() + seconds
-    threads = [threading.Thread(target=user_loop, args=(base, name, deadline, budget, results, lock, i))
+    threads = [threading.Thread(target=user_loop, args=(base, name, clock, ready, budget, results, lock, i))
                for i, name in enumerate(names)]
-    start = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return results, time.perf_counter() - start
+    return results, time.perf_counter() - clock["start"]
 
 
 def pct(samples, q):

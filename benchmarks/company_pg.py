@@ -1,12 +1,18 @@
-"""A company on PostgreSQL: E estates of U units each, N calls and M complaints, built with executemany in minutes.
+"""A company on PostgreSQL: E estates of U units each, N calls, M complaints and W work orders, built with COPY.
 
-Run from the project root:  .venv/bin/python -m benchmarks.company_pg [--name desk_company] [--estates 50]
-    [--units 2000] [--calls 1000000] [--complaints 200000]
+Run from the project root:  .venv/bin/python -m benchmarks.company_pg [--name load_company] [--estates 50]
+    [--units 2000] [--calls 1000000] [--complaints 200000] [--work-orders 200000]
 Drops and recreates the database NAME on the local server (127.0.0.1:5432, user postgres), migrates it, loads the
-demo estate (users, staff, categories), adds the estates, buildings, units, calls and complaints in batches, runs
-ANALYZE and prints the URL to serve it with (benchmarks/load_test.py takes the same --name).
+demo estate (users, staff, categories), adds the estates with their staff, buildings and units, streams the calls,
+complaints and work orders in with COPY, runs VACUUM ANALYZE (as autovacuum would have by then) and prints the URL
+to serve it with (benchmarks/load_test.py takes the same --name).
+
+The demo people hold estates as in a company: clerk works in 翠湖花园, clerk2 in P003, clerk3 in 榕苑居, the manager
+runs those three and P004, and a director (director / director-demo-1) holds every estate (User.all_projects), so
+the load test measures the scoped queries each of them sends.
 """
 import argparse
+import itertools
 import random
 import time
 from datetime import timedelta
@@ -15,11 +21,13 @@ import sqlalchemy as sa
 
 from app.demo.generator import mobile, person_name
 from app.extensions import db
-from app.models import ComplaintCategory, Project, StaffMember, User
+from app.accounts import create_user
+from app.models import ComplaintCategory, Department, Project, StaffMember, User
 from app.models.base import LOCAL_TZ
 from app.servicedesk.complaint_flow import COMPLAINT_STATE, running_deadline
 from app.servicedesk.complaints import ComplaintTicket
-from app.servicedesk.front_desk import CALL_CATEGORY, CONTACT_MODE, ROUTING, CallVisitLog
+from app.servicedesk.front_desk import CALL_CATEGORY, CONTACT_MODE, ROUTING, TASK_TYPE, CallVisitLog, WorkOrder
+from app.servicedesk.work_flow import WORK_ORDER_STATES
 from app.models.lookups import Building, Unit
 from app.models.types import utcnow
 
@@ -27,6 +35,13 @@ from .list_views import PG_ADMIN_URL, build_app
 
 BATCH = 20_000
 UNITS_PER_BUILDING = 100
+YEAR = 365 * 1440  # minutes
+STAFF_PER_ESTATE = (("receptionist", "CS"), ("receptionist", "CS"), ("cs_supervisor", "CS"), ("engineer", "ENG"),
+                    ("engineer", "ENG"), ("guard", "SEC"))
+# the estates (by code) each demo account holds in the company; staff is the n-th member of the first estate
+HOLDINGS = {"clerk": (("CHGY",), 2), "clerk2": (("P003",), 0), "clerk3": (("RYJ",), 0),
+            "manager": (("CHGY", "RYJ", "P003", "P004"), 1)}
+DIRECTOR = ("director", "director-demo-1", ("manager",))  # a company-level manager: every estate
 
 
 def company_url(name):
@@ -75,18 +90,67 @@ def add_estates(rnd, estates, units_per_estate):
     return {p: by_project[p] for p in projects if p in by_project}
 
 
+def add_staff(rnd, projects):
+    """A few staff per estate that has none (the demo estates bring their own); returns {project id: [staff ids]}."""
+    departments = dict(db.session.execute(sa.select(Department.code, Department.id)).all())
+    have = set(db.session.scalars(sa.select(StaffMember.project_id).where(StaffMember.project_id.isnot(None))))
+    insert(StaffMember.__table__, [
+        dict(employee_no=f"S{project_id:03d}{i:02d}", name=person_name(rnd), department_id=departments[dept],
+             project_id=project_id, position=position, mobile=mobile(rnd), is_active=True)
+        for project_id in projects if project_id not in have for i, (position, dept) in enumerate(STAFF_PER_ESTATE)])
+    staff = {}
+    for staff_id, project_id in db.session.execute(sa.select(StaffMember.id, StaffMember.project_id)
+                                                   .order_by(StaffMember.id)):
+        staff.setdefault(project_id, []).append(staff_id)
+    return {p: staff[p] for p in projects}
+
+
+def assign_estates():
+    """Give the demo accounts the estates they hold in a company, and add the company-level director."""
+    codes = dict(db.session.execute(sa.select(Project.code, Project.id)).all())
+    for username, (estates, nth) in HOLDINGS.items():
+        user = db.session.scalar(sa.select(User).filter_by(username=username))
+        user.projects = list(db.session.scalars(sa.select(Project).where(Project.code.in_(estates))))
+        user.staff = db.session.scalar(sa.select(StaffMember).where(StaffMember.project_id == codes[estates[0]])
+                                       .order_by(StaffMember.id).offset(nth).limit(1))
+    db.session.commit()
+    username, password, roles = DIRECTOR
+    create_user(username, password, roles, display_name="周总监", all_projects=True)
+
+
+def copy(table, rows):
+    """Stream rows (dicts with the same keys) into `table` with one COPY; returns how many."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
+    columns, n = list(first), 0
+    raw = db.session.connection().connection.driver_connection  # the psycopg connection under the session
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as stream:
+        for row in itertools.chain([first], rows):
+            stream.write_row([row[column] for column in columns])
+            n += 1
+    db.session.commit()
+    return n
+
+
+def moment(rnd, now, i, n, least):
+    """When the i-th of n records of the past year was made: ids rise with time, as in a register kept daily."""
+    return now - timedelta(minutes=least + (n - i) * YEAR // n + rnd.randrange(5))
+
+
 def calls(rnd, n, units, staff, users):
     now = utcnow().replace(second=0, microsecond=0)
     projects = list(units)
     for i in range(1, n + 1):
         project_id = projects[i % len(projects)]
-        at = now - timedelta(minutes=rnd.randrange(60, 365 * 1440))
+        at = moment(rnd, now, i, n, 60)
         routing, user = rnd.choice(ROUTING.codes), rnd.choice(users)
         yield dict(project_id=project_id, serial_no=f"KF0660-{at.astimezone(LOCAL_TZ):%Y%m}-{i:07d}", contact_at=at,
                    contact_mode=rnd.choice(CONTACT_MODE.codes), caller_kind="owner", name=person_name(rnd),
                    unit_id=rnd.choice(units[project_id]), phone=mobile(rnd), visitor_id_verified=False,
                    category=rnd.choice(CALL_CATEGORY.codes), matter="厨房水管漏水,请派人维修",
-                   received_by_id=rnd.choice(staff), routing=routing, escalation_level="receptionist",
+                   received_by_id=rnd.choice(staff[project_id]), routing=routing,
                    promised_reply_at=None if routing == "settled" else at + timedelta(days=1),
                    closed_at=at + timedelta(hours=3) if rnd.random() < 0.97 else None,
                    created_at=at, updated_at=at, created_by_id=user, updated_by_id=user)
@@ -97,7 +161,7 @@ def complaints(rnd, n, units, staff, users, categories):
     projects = list(units)
     for i in range(1, n + 1):
         project_id = projects[i % len(projects)]
-        at = now - timedelta(minutes=rnd.randrange(30, 365 * 1440))
+        at = moment(rnd, now, i, n, 30)
         # most complaints of past months are closed; the open ones are recent
         state = rnd.choice(COMPLAINT_STATE.codes) if at > now - timedelta(days=10) else "closed"
         ticket = ComplaintTicket(received_at=at, status=state, households_count=1, validity="valid",
@@ -109,49 +173,66 @@ def complaints(rnd, n, units, staff, users, categories):
                    channel="phone", complainant_name=person_name(rnd), is_resident=True,
                    unit_id=rnd.choice(units[project_id]), contact_phone=mobile(rnd), content="楼上装修噪音",
                    category_id=rnd.choice(categories), validity="valid", severity="general", households_count=1,
-                   is_collective=False, received_by_id=rnd.choice(staff), status=state,
+                   is_collective=False, received_by_id=rnd.choice(staff[project_id]), status=state,
                    resolved_at=ticket.resolved_at, promised_reply_at=ticket.promised_reply_at, due_kind=due_kind,
                    due_at=due_at, missed_deadline=rnd.random() < 0.1, written_reply=False, created_at=at,
                    updated_at=at, created_by_id=user, updated_by_id=user)
 
 
-def batched(rows):
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def work_orders(rnd, n, units, staff, users, departments):
+    now = utcnow().replace(second=0, microsecond=0)
+    projects = list(units)
+    for i in range(1, n + 1):
+        project_id = projects[i % len(projects)]
+        at = moment(rnd, now, i, n, 30)
+        # as with complaints: the open orders are the recent ones
+        state = rnd.choice(WORK_ORDER_STATES.codes) if at > now - timedelta(days=10) else "closed"
+        done = state not in ("created", "dispatched", "in_progress", "cancelled")
+        dispatched = state != "created"
+        user, assignee = rnd.choice(users), rnd.choice(staff[project_id])
+        yield dict(project_id=project_id, serial_no=f"KF0611-{at.astimezone(LOCAL_TZ):%Y%m}-{i:07d}",
+                   status=state, source="call_visit", task_type=rnd.choice(TASK_TYPE.codes),
+                   unit_id=rnd.choice(units[project_id]), requester_name=person_name(rnd),
+                   requester_phone=mobile(rnd), description="厨房水龙头漏水,需更换阀芯", needs_site_attendance=False,
+                   assigned_department_id=rnd.choice(departments), assignee_id=assignee if dispatched else None,
+                   received_by_id=assignee if dispatched else None, received_at=at + timedelta(hours=1)
+                   if dispatched else None, due_at=at + timedelta(days=2),
+                   completed_at=at + timedelta(hours=20) if done else None,
+                   result="已更换阀芯,试水正常" if done else None, created_at=at, updated_at=at,
+                   created_by_id=user, updated_by_id=user)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--name", default="desk_company")
+    parser.add_argument("--name", default="load_company")
     parser.add_argument("--estates", type=int, default=50)
     parser.add_argument("--units", type=int, default=2000)
     parser.add_argument("--calls", type=int, default=1_000_000)
     parser.add_argument("--complaints", type=int, default=200_000)
+    parser.add_argument("--work-orders", type=int, default=200_000)
     args = parser.parse_args()
     rnd, t0 = random.Random(1212), time.perf_counter()
     recreate(args.name)
     app = build_app(company_url(args.name))
     with app.app_context():
         units = add_estates(rnd, args.estates, args.units)
-        staff, users = (db.session.scalars(sa.select(m.id)).all() for m in (StaffMember, User))
+        staff = add_staff(rnd, list(units))
+        assign_estates()
+        users = db.session.scalars(sa.select(User.id)).all()
         categories = db.session.scalars(sa.select(ComplaintCategory.id)).all()
+        departments = db.session.scalars(sa.select(Department.id)).all()
         print(f"{len(units)} estates, {sum(map(len, units.values()))} units in {time.perf_counter() - t0:.0f}s")
         for label, table, rows in (
                 ("calls", CallVisitLog.__table__, calls(rnd, args.calls, units, staff, users)),
                 ("complaints", ComplaintTicket.__table__, complaints(rnd, args.complaints, units, staff, users,
-                                                                     categories))):
-            for batch in batched(rows):
-                db.session.execute(sa.insert(table), batch)
-                db.session.commit()
-            print(f"{label} done at {time.perf_counter() - t0:.0f}s")
-        db.session.execute(sa.text("ANALYZE"))
+                                                                     categories)),
+                ("work orders", WorkOrder.__table__, work_orders(rnd, args.work_orders, units, staff, users,
+                                                                 departments))):
+            n = copy(table, rows)
+            print(f"{n} {label} done at {time.perf_counter() - t0:.0f}s", flush=True)
         db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))  # statistics, and the visibility map index-only scans use
         db.engine.dispose()
     print(f"built in {time.perf_counter() - t0:.0f}s; serve it with:\n"
           f"  DATABASE_URL={company_url(args.name)} .venv/bin/gunicorn -w 4 -b 127.0.0.1:8000 wsgi:app")

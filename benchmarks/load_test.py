@@ -1,9 +1,11 @@
 """A bounded load test: gunicorn with 4 workers on PostgreSQL, logged-in clerks and managers in a closed loop.
 
 Build the data first with benchmarks/company_pg.py, then, from the project root:
-    .venv/bin/python -m benchmarks.load_test [--name desk_company] [--users 8 32] [--seconds 30]
+    .venv/bin/python -m benchmarks.load_test [--name load_company] [--users 8 32] [--seconds 30]
 Serves the app on 127.0.0.1 only, runs each concurrency level for --seconds (and at most --max-requests), and
-prints requests per second, p50/p95/p99 in ms and errors per case and in total; then stops gunicorn.
+prints requests per second, p50/p95/p99 in ms and errors per case and in total, and the load average before and
+after; then stops gunicorn. Of every 8 users 5 are clerks of one estate each (clerk, clerk2), 2 a manager of four
+estates and 1 the company-level director (every estate): each sees the estates company_pg gave them.
 """
 import argparse
 import os
@@ -22,7 +24,9 @@ from http.cookiejar import CookieJar
 
 from .company_pg import company_url
 
-USERS = {"clerk": "clerk-demo-1", "clerk2": "clerk-demo-2", "manager": "manager-demo-1"}
+USERS = {"clerk": "clerk-demo-1", "clerk2": "clerk-demo-2", "manager": "manager-demo-1",
+         "director": "director-demo-1"}
+SEATS = ("clerk", "clerk2", "clerk", "manager", "clerk2", "clerk", "manager", "director")  # who the i-th user is
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 DETAILS = re.compile(r'/admin/(call_visit_log|complaint_ticket)/details/\?id=(\d+)')
 STEP = re.compile(r'action="([^"]*/transition/[^"]+)"')
@@ -44,6 +48,8 @@ class Browser:
         status, _ = self.post("/login", {"username": username, "password": USERS[username],
                                          "csrf_token": TOKEN.search(page).group(1)})
         assert status == 302, f"{username} could not log in ({status})"
+        for endpoint in self.seen:  # the records of this person's estates, to open and step
+            self.get(f"/admin/{endpoint}/")
 
     def request(self, path, data=None):
         body = urllib.parse.urlencode(data).encode() if data is not None else None
@@ -111,11 +117,17 @@ def mix(role):
     return common + [("create call", 10, create_call)]
 
 
-def user_loop(base, username, deadline, budget, results, lock, seed):
-    rnd, browser = random.Random(seed), Browser(base, username)
-    cases = mix("manager" if username == "manager" else "clerk")
+def user_loop(base, username, clock, ready, budget, results, lock, seed):
+    rnd = random.Random(seed)
+    try:
+        browser = Browser(base, username)
+    except BaseException:
+        ready.abort()  # the level cannot run without every user; the others stop waiting
+        raise
+    cases = mix("manager" if username in ("manager", "director") else "clerk")
     weights = [weight for _, weight, _ in cases]
-    while time.perf_counter() < deadline:
+    ready.wait()  # every user has logged in: the clock runs from here
+    while time.perf_counter() < clock["deadline"]:
         with lock:
             if budget[0] <= 0:
                 return
@@ -123,25 +135,30 @@ def user_loop(base, username, deadline, budget, results, lock, seed):
         case, _, action = rnd.choices(cases, weights)[0]
         start = time.perf_counter()
         try:
-            ok = action(browser, rnd) == 200
-        except Exception:  # noqa: BLE001 (a timeout or a dropped connection is an error of this request)
-            ok = False
+            status = action(browser, rnd)
+        except Exception as error:  # noqa: BLE001 (a timeout or a dropped connection is an error of this request)
+            status = type(error).__name__
         with lock:
-            results.append((case, (time.perf_counter() - start) * 1000, ok))
+            results.append((case, (time.perf_counter() - start) * 1000, status))
 
 
 def run_level(base, users, seconds, max_requests):
-    results, lock, budget = [], threading.Lock(), [max_requests]
-    names = ["manager" if i % 4 == 3 else ("clerk" if i % 2 else "clerk2") for i in range(users)]  # 1 in 4 a manager
-    deadline = time.perf_counter() + seconds
-    threads = [threading.Thread(target=user_loop, args=(base, name, deadline, budget, results, lock, i))
+    """Log `users` people in, then let them work for `seconds`; returns (results, seconds elapsed)."""
+    results, lock, budget, clock = [], threading.Lock(), [max_requests], {}
+
+    def start_clock():
+        clock["start"] = time.perf_counter()
+        clock["deadline"] = clock["start"] + seconds
+
+    ready = threading.Barrier(users, action=start_clock)
+    names = [SEATS[i % len(SEATS)] for i in range(users)]
+    threads = [threading.Thread(target=user_loop, args=(base, name, clock, ready, budget, results, lock, i))
                for i, name in enumerate(names)]
-    start = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return results, time.perf_counter() - start
+    return results, time.perf_counter() - clock["start"]
 
 
 def pct(samples, q):
@@ -150,18 +167,23 @@ def pct(samples, q):
 
 def report(users, results, elapsed):
     print(f"\n{users} users: {len(results)} requests in {elapsed:.1f}s = {len(results) / elapsed:.1f} req/s, "
-          f"{sum(1 for r in results if not r[2])} errors")
+          f"{sum(1 for r in results if r[2] != 200)} errors")
     print(f"{'case':<16}{'n':>6}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
     for case in sorted({r[0] for r in results}):
         times = sorted(ms for c, ms, _ in results if c == case)
-        errors = sum(1 for c, _, ok in results if c == case and not ok)
+        errors = [status for c, _, status in results if c == case and status != 200]
         print(f"{case:<16}{len(times):>6}{len(times) / elapsed:>8.1f}{statistics.median(times):>8.0f}"
-              f"{pct(times, .95):>8.0f}{pct(times, .99):>8.0f}{errors:>8}")
+              f"{pct(times, .95):>8.0f}{pct(times, .99):>8.0f}{len(errors):>8}"
+              + (f"  {sorted(set(map(str, errors)))}" if errors else ""))
+
+
+def load_average():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--name", default="desk_company", help="the database benchmarks/company_pg.py built")
+    parser.add_argument("--name", default="load_company", help="the database benchmarks/company_pg.py built")
     parser.add_argument("--users", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--max-requests", type=int, default=5000, help="per level")
@@ -179,7 +201,9 @@ def main():
             except OSError:
                 time.sleep(1)
         for users in args.users:
+            print(f"\nload average before {users} users: {load_average()}")
             report(users, *run_level(base, users, args.seconds, args.max_requests))
+            print(f"load average after {users} users: {load_average()}", flush=True)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)

@@ -14,7 +14,7 @@ from ..models.rules import Rule, date_order, equals, id_document, required_if
 from ..models.types import utcnow
 from ..core.deadlines import escalation, escalation_sql, is_late, late_sql
 from .complaints import ESCALATION, ComplaintTicket, Deadline, FeedbackRecord, _records
-from .work_flow import OPEN_WORK, OWNER_SOURCES, WORK_ORDER_FLOW, WORK_ORDER_STATES
+from .work_flow import OPEN_WORK, OWNER_SOURCES, WORK_ORDER_FLOW, WORK_ORDER_STATES, open_work
 
 CONTACT_MODE = Choices(call="来电", visit="来访", email="电子信箱/邮件", letter="信函", web="网站")
 CALLER_KIND = Choices(owner="业主", resident="住户/租户", visitor="访客/外来人员", other="其他")
@@ -22,6 +22,7 @@ CALL_CATEGORY = Choices(after_sales="售后", repair="报修", complaint="投诉
                         suggestion="建议", other="其它")
 ROUTING = Choices(settled="当场解答/办结", work_order="派工单", complaint="投诉受理单", warranty="保修跟进(售后)",
                   paid_service="特约服务", transferred="转其他部门")
+HANDED_ON = ("settled", "complaint", "work_order")  # routings after which the desk owes the caller no reply itself
 
 LEDGER_ENTRY_TYPE = Choices(enquiry="咨询", help="求助", emergency="紧急求援", repair="报修派单",
                             complaint="投诉转办", mail="邮件报刊", key="钥匙", cash="代收费用", paid_service="特约服务",
@@ -175,6 +176,9 @@ class WorkOrder(FormRecord, db.Model):
 
 
 WorkOrder.is_overdue.info.update(label="超时", en="Overdue")
+# the due list and a manager's late items read the open orders by due time, not a year of closed ones first
+sa.Index("ix_work_orders_open_due", WorkOrder.due_at, sqlite_where=open_work(WorkOrder.status),
+         postgresql_where=open_work(WorkOrder.status))
 
 
 @sets("approved_by", "approved_at")
@@ -329,6 +333,19 @@ def ledger_line_for(call):
         needs_followup=call.routing != "settled", call_visit=call)
 
 
-# the due list's promised call-backs: only calls still open, so it does not read the whole register (issue 12)
+def awaiting_reply():
+    """The calls the desk still owes a reply: open, neither settled at once nor followed by a complaint or work
+    order (those carry their own clocks)."""
+    # the codes are written into the statement, not bound, so that SQLite too sees it matches the partial indexes
+    handed_on = [sa.literal_column(f"'{code}'") for code in HANDED_ON]
+    return sa.and_(CallVisitLog.closed_at.is_(None), CallVisitLog.routing.notin_(handed_on))
+
+
+# the due list's promised call-backs read only the calls still owed a reply, not the register (issue 12): by time
+# for a company-wide user, by estate and time for a user of some estates; a count reads the index alone
 sa.Index("ix_call_visit_logs_open_promises", CallVisitLog.promised_reply_at,
-         sqlite_where=CallVisitLog.closed_at.is_(None), postgresql_where=CallVisitLog.closed_at.is_(None))
+         sqlite_where=awaiting_reply(), postgresql_where=awaiting_reply())
+# an estate's calls of a day or a month (today's calls, the month's figures) without reading other estates' rows
+sa.Index("ix_call_visit_logs_project_id_contact_at", CallVisitLog.project_id, CallVisitLog.contact_at)
+sa.Index("ix_call_visit_logs_open_promises_by_estate", CallVisitLog.project_id, CallVisitLog.promised_reply_at,
+         sqlite_where=awaiting_reply(), postgresql_where=awaiting_reply())

@@ -4,6 +4,7 @@ Overdue is a comparison of the stored `due_at` with the clock (W5), not a state 
 """
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 
 from ..config import Defaults
@@ -16,6 +17,14 @@ from .revisits import RevisitRecord, schedule_revisit
 WORK_ORDER_STATES = Choices(created="已登记", dispatched="已派工", in_progress="处理中", completed="已完成",
                             confirmed="业主已确认", closed="已结单", cancelled="已取消")
 OPEN_WORK = ("created", "dispatched", "in_progress")
+
+
+def open_work(status):
+    """`status` IN the open states, the codes written into the statement (not bound) so that a prepared or a
+    SQLite statement too sees it matches the partial index over open work."""
+    return status.in_([sa.literal_column(f"'{code}'") for code in OPEN_WORK])
+
+
 OWNER_SOURCES = ("call_visit", "complaint", "paid_service")  # orders an owner asked for: who and how to reach them
 # which revisit of S2-3 a closed order calls for (internal jobs are exempt, S2-9 4.9)
 REVISIT_KIND = dict(in_home_repair="minor_repair", public_repair="minor_repair", paid_service="special_end")

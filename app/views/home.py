@@ -1,4 +1,5 @@
 """The home page per role: a clerk's day, a manager's queue and month, and every form a click away."""
+import functools
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -11,10 +12,10 @@ from ..extensions import db
 from ..i18n import text
 from ..models import FORMS, GROUPS
 from ..models.base import LOCAL_TZ
-from ..servicedesk.work_flow import OPEN_WORK
+from ..servicedesk.work_flow import open_work
 from ..models.types import as_utc, local_today, utcnow
 from ..reports import compute
-from ..scoping import ALL, project_ids, scoped
+from ..scoping import ALL, estate_condition, project_ids, scoped
 from .base import Secured, default_project
 from .due import SOON, due_count, due_items
 from .inbox import waiting_count, waiting_for
@@ -27,6 +28,9 @@ def start_of_today():
 
 
 RECENT = 500
+TOTAL_LIMIT = 10_000  # an estate's forms are counted up to here (an index-only scan); past it the page says 10000+
+# the catalogue's values: its statement of 60 parts is built once and only these change between requests
+START, ESTATES = sa.bindparam("start"), sa.bindparam("estates", expanding=True)
 
 
 def id_range(model):
@@ -36,34 +40,60 @@ def id_range(model):
     return sa.func.coalesce(high - low + 1, 0)
 
 
-def today_among_newest(model, start):
-    """How many of the form's newest RECENT rows were made since `start`."""
-    newest = sa.select(model.created_at).order_by(model.id.desc()).limit(RECENT).subquery()
-    return sa.select(sa.func.count()).where(newest.c.created_at >= start).scalar_subquery()
+def in_estates(query, model):
+    """`query` narrowed to the rows of `model` in the ESTATES the statement is given."""
+    condition = estate_condition(model, ESTATES)
+    return query if condition is None else query.where(condition)
 
 
-def form_counts(name, model, start):
-    """One row (form, total, today): estimated from the ids for a company-wide user, counted in a user's estates."""
-    if project_ids() is ALL:
-        return sa.select(sa.literal(name).label("form"), id_range(model).label("total"),
-                         today_among_newest(model, start).label("today"))
-    return scoped(sa.select(sa.literal(name).label("form"), sa.func.count(model.id).label("total"),
-                            sa.func.count(model.id).filter(model.created_at >= start).label("today")), model)
+def bounded_total(model):
+    """How many of the form's rows the user reaches, counted up to TOTAL_LIMIT + 1 (off the estate index alone)."""
+    reached = in_estates(sa.select(sa.literal(1)).select_from(model), model).limit(TOTAL_LIMIT + 1).subquery()
+    return sa.select(sa.func.count()).select_from(reached).scalar_subquery()
+
+
+def today_among_newest(model, scope=False):
+    """How many of the newest RECENT rows (of the ESTATES with `scope`) were made since START."""
+    newest = sa.select(model.created_at).order_by(model.id.desc()).limit(RECENT)
+    newest = (in_estates(newest, model) if scope else newest).subquery()
+    return sa.select(sa.func.count()).where(newest.c.created_at >= START).scalar_subquery()
+
+
+def form_counts(name, model, company):
+    """One row (form, total, today), neither figure reading a whole table or a whole estate.
+
+    A company-wide user's total is estimated from the ids; in a user's estates it is counted up to TOTAL_LIMIT."""
+    total = id_range(model) if company else bounded_total(model)
+    return sa.select(sa.literal(name).label("form"), total.label("total"),
+                     today_among_newest(model, scope=not company).label("today"))
+
+
+def ordered_forms():
+    return sorted(FORMS.items(), key=lambda item: item[1].__form__.sort_key)
+
+
+@functools.cache
+def catalogue_statement(company):
+    """The one statement of every form's figures, for a company-wide user or one of some estates."""
+    return sa.union_all(*(form_counts(name, model, company) for name, model in ordered_forms()))
 
 
 def form_catalogue():
     """Every form by menu group, with about how many records it holds and how many were made today (one query).
 
-    Neither figure reads a whole table: the total is the id range (two index seeks) and today's count looks only
-    at the newest RECENT rows, shown as RECENT+ when all of them are from today."""
-    start = start_of_today()
-    ordered = sorted(FORMS.items(), key=lambda item: item[1].__form__.sort_key)
-    counts = sa.union_all(*(form_counts(name, model, start) for name, model in ordered))
-    figures = {row.form: row for row in db.session.execute(counts)}
+    Neither figure reads a whole table: the total is the id range (two index seeks) or a count that stops at
+    TOTAL_LIMIT, and today's count looks only at the newest RECENT rows, shown as RECENT+ when all are from today."""
+    ids = project_ids()
+    company = ids is ALL
+    values = dict(start=start_of_today()) if company else dict(start=start_of_today(), estates=sorted(ids))
+    figures = {row.form: row for row in db.session.execute(catalogue_statement(company), values)}
+    ordered = ordered_forms()
     groups = {code: [] for code in GROUPS}
     for name, model in ordered:
-        groups[model.__form__.group].append(dict(form=model.__form__, url=url_for(f"{name}.index_view"),
-                                                 total=figures[name].total, today=figures[name].today))
+        total = figures[name].total
+        groups[model.__form__.group].append(dict(
+            form=model.__form__, url=url_for(f"{name}.index_view"), today=figures[name].today,
+            total=total if company or total <= TOTAL_LIMIT else f"{TOTAL_LIMIT}+"))
     return groups
 
 
@@ -86,7 +116,7 @@ def assigned_to(user, limit=12):
         (complaint, sa.and_(complaint.status != "closed",
                             sa.or_(complaint.received_by_id == staff_id, complaint.handler_id == staff_id)),
          complaint.due_at),
-        (order, sa.and_(order.status.in_(OPEN_WORK),
+        (order, sa.and_(open_work(order.status),
                         sa.or_(order.assignee_id == staff_id, order.created_by_id == user.id)), order.due_at))
     total, rows = 0, []
     for model, mine, due in queries:

@@ -199,6 +199,8 @@ def export(client, url, counter):
 
 def database_url(args, tmp):
     """The database to run on: --postgres (a fresh database on the local server) or a SQLite file (--db keeps it)."""
+    if args.postgres and args.reuse:
+        return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{args.postgres}", False
     if args.postgres:
         admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
@@ -214,6 +216,7 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--db", help="SQLite file to build once and reuse on later runs")
     parser.add_argument("--postgres", metavar="NAME", help="run on a fresh PostgreSQL database of this name")
+    parser.add_argument("--reuse", action="store_true", help="with --postgres: the database a run built before")
     parser.add_argument("--no-export", action="store_true", help="time the pages only")
     parser.add_argument("--export-only", action="store_true", help="time the exports only")
     parser.add_argument("--no-search", action="store_true",

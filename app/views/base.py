@@ -166,7 +166,7 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
         if endpoint not in ROW_LINKS or kwargs.keys() != {"id", "url"}:
             return super().get_url(endpoint, **kwargs)
         routed = g.setdefault("row_links", {})
-        key = (self.endpoint, endpoint, kwargs["url"])
+        key = (request.script_root, self.endpoint, endpoint, kwargs["url"])
         if key not in routed:
             routed[key] = super().get_url(endpoint, id=ROW_ID, url=kwargs["url"])
         return routed[key].replace("%00", quote(str(kwargs["id"]), safe=""), 1)

@@ -115,10 +115,16 @@ class ListingMixin:
         return not editable_columns and all(type(action) in ROW_LINKS for action in actions)
 
     @pass_context
-    def row_cells(self, context, row, actions, return_url):
-        """A row's links and cells as Flask-Admin's list.html writes them, without two template calls per cell."""
+    def row_cells(self, context, row, actions, return_url, select_title=None):
+        """A row's tick box (if the list has mass actions), links and cells as Flask-Admin's list.html writes them,
+        without two template calls per cell."""
         row_id = self.get_pk_value(row)
-        out = [Markup('<td class="list-buttons-column">')] if self.column_display_actions else []
+        out = []
+        if select_title is not None:
+            out.append(Markup('<td><input type="checkbox" name="rowid" class="action-checkbox" value="{}" title="{}" />'
+                              '</td>').format(row_id, select_title))
+        if self.column_display_actions:
+            out.append(Markup('<td class="list-buttons-column">'))
         for action in actions if self.column_display_actions else ():
             endpoint, icon = ROW_LINKS[type(action)]
             out.append(Markup('<a class="icon" href="{}" title="{}"><span class="{}"></span></a>').format(

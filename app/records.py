@@ -1,5 +1,5 @@
-"""What keeps a record true whatever page writes it: locks, the fields a flow owns, fixed deadline anchors,
-four eyes on decisions, and its documents going with it when it is deleted."""
+"""What keeps a record true whatever page writes it, beside the engine's locks (workflow.lock_reason): fixed
+deadline anchors, four eyes on decisions, and its documents going with it when it is deleted."""
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -36,7 +36,7 @@ def anchor_errors(record, data):
     return out
 
 
-def flow_owned_fields(model):
+def step_fields(model):
     """The fields a person may not fill in the form because the flow's steps fill them."""
     flow = flow_of(model)
     return {name for t in flow.transitions for name in t.fields} if flow else set()
@@ -45,7 +45,7 @@ def flow_owned_fields(model):
 def edited_by(record, user) -> bool:
     """Whether `user` changed a field of the record's own form (not one a flow step fills) at any time."""
     mapper = sa.inspect(type(record))
-    owned = flow_owned_fields(type(record))
+    owned = step_fields(type(record))
     columns = set()
     for name in editable_fields(type(record)):
         if name in owned:

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..i18n import Choices, text
-from ..workflow import Flow, Refused, Transition, move, need, sets
+from ..workflow import Flow, Transition, follow, need, sets
 from ..models.base import FORMS, LOCAL_TZ
 from ..models.lookups import UnitOwner
 from ..models.types import local_today, utcnow
@@ -177,9 +177,7 @@ def _works_finished(r, user):
 
 def _moved(unit, target, user, r):
     """Move the unit by its own flow, logged with the renovation that moved it; a refusal refuses the step."""
-    reasons = move(unit, target, user, text(f"装修申请{r.serial_no}", f"Renovation {r.serial_no}"))
-    if reasons:
-        raise Refused(reasons)
+    follow(unit, target, user, text(f"装修申请{r.serial_no}", f"Renovation {r.serial_no}"))
 
 
 def _extension(r):

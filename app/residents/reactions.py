@@ -1,7 +1,7 @@
 """What the owners' registers do to a unit after a save, whoever saved: its state follows the paper."""
-from ..core.saving import Refused, reacts_to
+from ..core.saving import reacts_to
 from ..i18n import text
-from ..workflow import move
+from ..workflow import follow
 from .models import MoveInReceipt, OwnerRegistration
 
 LIVED_IN_AS = ("owner_occupied", "rented", "vacant")  # what a registration's 居住情况 can move the unit to
@@ -10,10 +10,8 @@ LIVED_IN_AS = ("owner_occupied", "rented", "vacant")  # what a registration's �
 def _moved(unit, target, user, record):
     """Move the unit by its own flow, logged with the register that moved it; a refusal refuses the save."""
     form = record.__form__
-    reasons = move(unit, target, user, text(f"{form.number} {form.title} {record.serial_no}",
-                                            f"{form.number} {form.title_en} {record.serial_no}"))
-    if reasons:
-        raise Refused(reasons)
+    follow(unit, target, user, text(f"{form.number} {form.title} {record.serial_no}",
+                                    f"{form.number} {form.title_en} {record.serial_no}"))
 
 
 @reacts_to(MoveInReceipt)

@@ -122,6 +122,14 @@ def move(record, target, user, comment=""):
     return perform(record, transition.action, user, comment)
 
 
+def follow(record, target, user, comment=""):
+    """`move`, for a save that moves another record with it (a unit by its renovation or its owner's papers): a
+    refusal refuses that whole save."""
+    reasons = move(record, target, user, comment)
+    if reasons:
+        raise Refused(reasons)
+
+
 def finish(reasons):
     """End an entry point's unit of work: commit what was done, or roll a refusal back whole; returns `reasons`."""
     if reasons:

@@ -36,16 +36,11 @@ def anchor_errors(record, data):
     return out
 
 
-def step_fields(model):
-    """The fields a person may not fill in the form because the flow's steps fill them."""
-    flow = flow_of(model)
-    return {name for t in flow.transitions for name in t.fields} if flow else set()
-
-
 def edited_by(record, user) -> bool:
     """Whether `user` changed a field of the record's own form (not one a flow step fills) at any time."""
     mapper = sa.inspect(type(record))
-    owned = step_fields(type(record))
+    flow = flow_of(type(record))
+    owned = flow.step_fields() if flow else set()
     columns = set()
     for name in editable_fields(type(record)):
         if name in owned:

@@ -149,7 +149,7 @@ def _required(model, name):
 def later_fields(model):
     """Fields that only a later step fills: a flow step's own fields and those declared ``later=True``."""
     flow = flow_of(model)
-    from_steps = {name for t in (flow.transitions if flow else ()) for name in t.fields}
+    from_steps = flow.step_fields() if flow else set()
     declared = {name for name in sa.inspect(model).all_orm_descriptors.keys() if field_info(model, name).get("later")}
     return from_steps | declared
 

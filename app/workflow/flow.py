@@ -100,6 +100,10 @@ class Flow:
         """The steps that wait in their roles' inbox."""
         return [t for t in self.transitions if t.decision or t.waits]
 
+    def step_fields(self):
+        """The fields the steps' own forms ask for (an approval's opinion, a return's condition)."""
+        return {name for t in self.transitions for name in t.fields}
+
     def owned_fields(self):
         """The fields the flow's effects fill in (declared with `sets`): no person fills them in a form."""
         hooks = [t.effect for t in self.transitions] + [self.before, self.after]

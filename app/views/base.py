@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.form import BaseForm
 from flask_admin.model.form import InlineFormAdmin
 from flask_admin.tools import rec_getattr
 from flask_babel import get_locale
@@ -94,6 +95,12 @@ def _choice_formatter(choices):
 ROW_LINKS = (".details_view", ".edit_view")  # the links of every row of a list, which differ only by the id
 ROW_ID = "\x00"  # routed as %00, which a routed return URL cannot hold (its own % is written %25)
 
+# Flask-Admin's per-view caches that DeclaredModelView scaffolds on first use
+FORM_CACHE = ("_form_ajax_refs", "_create_form_class", "_edit_form_class", "_delete_form_class",
+              "_action_form_class", "_list_form_class")
+FILTER_CACHE = ("_filters", "_filter_groups", "_filter_args")
+
+
 SHOWN_TYPES = {datetime: _format_datetime, date: _format_date, type(None): lambda view, value, name: ""}
 
 
@@ -123,6 +130,40 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
     def __init__(self, model, **kwargs):
         self._derive(model)
         super().__init__(model, db, **kwargs)
+
+    # -- scaffolding on first use -----------------------------------------------------------------------
+    # A worker, a test module or a command builds 80 views and serves a few: Flask-Admin's forms and filters
+    # are scaffolded when a view first reads them, not all when the app is built (benchmarks/startup.py).
+    def _refresh_cache(self):
+        self.__dict__["_building"] = True  # Flask-Admin checks the forms against their rules here: later
+        try:
+            super()._refresh_cache()
+        finally:
+            del self.__dict__["_building"]
+
+    def _refresh_forms_cache(self):
+        for name in FORM_CACHE:
+            self.__dict__.pop(name, None)
+        self.column_editable_list = self.column_editable_list or {}
+
+    def _refresh_filters_cache(self):
+        for name in FILTER_CACHE:
+            self.__dict__.pop(name, None)
+
+    def __getattr__(self, name):
+        """Flask-Admin's cached forms and filters, scaffolded on first read."""
+        if name in FORM_CACHE and "_building" in self.__dict__:
+            return BaseForm  # no fields: nothing to check against the rules until the forms are made
+        if name in FORM_CACHE:
+            ModelView._refresh_forms_cache(self)
+            self.__dict__.setdefault("_list_form_class", None)  # Flask-Admin sets it only for inline editing
+            self._validate_form_class(self._form_edit_rules, self._edit_form_class)
+            self._validate_form_class(self._form_create_rules, self._create_form_class)
+        elif name in FILTER_CACHE:
+            ModelView._refresh_filters_cache(self)
+        else:
+            raise AttributeError(name)
+        return self.__dict__[name]
 
     @property
     def simple_list_pager(self):

@@ -1,6 +1,5 @@
 """What a new password must be: long enough, not common, not the username, not guessable (zxcvbn)."""
 from flask import current_app, has_app_context
-from zxcvbn import zxcvbn
 
 from ..i18n import text
 
@@ -20,6 +19,8 @@ def password_problem(password: str, username: str = "") -> str | None:
         return text("密码不能包含用户名", "A password cannot contain the username")
     if len(set(password)) < 4:
         return text("密码不能由少数几个字符重复组成", "A password needs more than a few repeated characters")
+    from zxcvbn import zxcvbn  # its dictionaries load on the first password set, not in every worker's start-up
+
     verdict = zxcvbn(password[:100], user_inputs=[username] if username else [])  # long inputs are slow to score
     if any(match.get("dictionary_name") == "passwords" and len(match["token"]) >= len(password) - 2
            for match in verdict["sequence"]):

@@ -151,6 +151,7 @@ def run_level(base, users, seconds, max_requests):
         clock["deadline"] = clock["start"] + seconds
 
     ready = threading.Barrier(users, action=start_clock)
+    cpu = time.process_time()
     names = [SEATS[i % len(SEATS)] for i in range(users)]
     threads = [threading.Thread(target=user_loop, args=(base, name, clock, ready, budget, results, lock, i))
                for i, name in enumerate(names)]
@@ -158,16 +159,17 @@ def run_level(base, users, seconds, max_requests):
         thread.start()
     for thread in threads:
         thread.join()
-    return results, time.perf_counter() - clock["start"]
+    return results, time.perf_counter() - clock["start"], time.process_time() - cpu
 
 
 def pct(samples, q):
     return samples[min(len(samples) - 1, int(q * len(samples)))] if samples else float("nan")
 
 
-def report(users, results, elapsed):
+def report(users, results, elapsed, client_cpu):
     print(f"\n{users} users: {len(results)} requests in {elapsed:.1f}s = {len(results) / elapsed:.1f} req/s, "
-          f"{sum(1 for r in results if r[2] != 200)} errors")
+          f"{sum(1 for r in results if r[2] != 200)} errors; the load generator itself used {client_cpu:.1f} s of CPU "
+          f"({client_cpu / elapsed:.0%} of a core) on the machine that serves")
     print(f"{'case':<16}{'n':>6}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
     for case in sorted({r[0] for r in results}):
         times = sorted(ms for c, ms, _ in results if c == case)

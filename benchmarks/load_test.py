@@ -83,7 +83,7 @@ def create_call(browser, rnd):
     form = {"csrf_token": TOKEN.search(page).group(1), "project": project.group(1) if project else "1",
             "contact_at": time.strftime("%Y-%m-%d %H:%M"), "contact_mode": "call", "caller_kind": "owner",
             "name": "王芳", "unit": rnd.choice(units) if units else "", "phone": f"138{rnd.randrange(10**8):08d}",
-            "category": "service",            "matter": "咨询本月物业费缴纳方式", "routing": "settled", "escalation_level": "receptionist",
+            "category": "service", "matter": "咨询本月物业费缴纳方式", "routing": "settled", "escalation_level": "receptionist",
             "received_by": staff.group(1) if staff else "1"}
     status, _ = browser.post("/admin/call_visit_log/new/", form)
     # a saved record redirects; a form that comes back (200) was refused, and that is an error of the test's mix

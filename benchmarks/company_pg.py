@@ -139,10 +139,10 @@ def moment(rnd, now, i, n, least):
     return now - timedelta(minutes=least + (n - i) * YEAR // n + rnd.randrange(5))
 
 
-def calls(rnd, n, units, staff, users):
+def calls(rnd, n, units, staff, users, start=1):
     now = utcnow().replace(second=0, microsecond=0)
     projects = list(units)
-    for i in range(1, n + 1):
+    for i in range(start, n + 1):
         project_id = projects[i % len(projects)]
         at = moment(rnd, now, i, n, 60)
         routing, user = rnd.choice(ROUTING.codes), rnd.choice(users)
@@ -156,10 +156,10 @@ def calls(rnd, n, units, staff, users):
                    created_at=at, updated_at=at, created_by_id=user, updated_by_id=user)
 
 
-def complaints(rnd, n, units, staff, users, categories):
+def complaints(rnd, n, units, staff, users, categories, start=1):
     now = utcnow().replace(second=0, microsecond=0)
     projects = list(units)
-    for i in range(1, n + 1):
+    for i in range(start, n + 1):
         project_id = projects[i % len(projects)]
         at = moment(rnd, now, i, n, 30)
         # most complaints of past months are closed; the open ones are recent
@@ -179,10 +179,10 @@ def complaints(rnd, n, units, staff, users, categories):
                    updated_at=at, created_by_id=user, updated_by_id=user)
 
 
-def work_orders(rnd, n, units, staff, users, departments):
+def work_orders(rnd, n, units, staff, users, departments, start=1):
     now = utcnow().replace(second=0, microsecond=0)
     projects = list(units)
-    for i in range(1, n + 1):
+    for i in range(start, n + 1):
         project_id = projects[i % len(projects)]
         at = moment(rnd, now, i, n, 30)
         # as with complaints: the open orders are the recent ones

@@ -1,21 +1,25 @@
-"""Our 6.60 list page (FormView) against a stock Flask-Admin ModelView over the same N call/visit rows.
+"""A form's list page (FormView) against a stock Flask-Admin ModelView over the same N rows of that form.
 
-Run from the project root:  .venv/bin/python -m benchmarks.list_views [--rows N] [--db FILE | --postgres NAME]
-Builds a database through the migrations plus the demo estate and N bulk-inserted rows (default 100000; --db keeps
-a SQLite file to reuse), then prints median/p90 ms and SQL statements per request for /admin/call_visit_log/ (ours)
-and /admin/stock_call_visit_log/ (stock), searches: ours by index, room and owner included; stock by LIKE over its columns;
-and the time and resident-memory growth of one full export of each kind. The floor is a bare Flask view that
-renders the same 20 rows, joined, through a plain Jinja table: what any page of them costs at least. Ours, stock
-(and the floor) are timed in turns, so a change of load on a shared machine falls on each alike.
+Run from the project root:  .venv/bin/python -m benchmarks.list_views [--form 6.60|6.4|6.11] [--rows N]
+    [--db FILE | --postgres NAME [--reuse]]
+Builds a database through the migrations plus the demo estate and N rows of the form (default 6.60, the call/visit
+register; 6.4 complaints and 6.11 work orders as benchmarks/company_pg.py makes them), put in by batches
+(executemany on SQLite, COPY on PostgreSQL); a database kept from an earlier run (--db, --reuse) only gets the rows
+it lacks, so one database can hold a million rows of each form. Then prints median/p90 ms and SQL statements per
+request for the form's list (ours) and a stock view of the same model, searches: ours by index, room and owner
+included; stock by LIKE over its columns; and the time and resident-memory growth of one full export of each kind.
+The floor is a bare Flask view that renders the first page's rows, with the form's listed columns and references
+joined, through a plain Jinja table: what any page of them costs at least. Ours, stock (and the floor) are timed in
+turns, so a change of load on a shared machine falls on each alike.
 """
 import argparse
 import gc
+import itertools
 import math
 import random
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -24,29 +28,88 @@ from flask import render_template_string
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter
 from flask_migrate import upgrade
+from sqlalchemy import orm
 
 from app import create_app
+from app.core.declared import label_column
 from app.demo import load_demo
-from app.demo.generator import mobile, person_name
 from app.extensions import db
-from app.models import Project, StaffMember, Unit, User
-from app.models.base import LOCAL_TZ
-from app.servicedesk.front_desk import CALL_CATEGORY, CONTACT_MODE, ROUTING, CallVisitLog
-from app.views.declared import field_info
+from app.models import ComplaintCategory, Department, Project, StaffMember, User
+from app.models.lookups import Building, Unit
+from app.models.search import repair_sqlite_index
+from app.servicedesk.complaints import ComplaintTicket
+from app.servicedesk.front_desk import TASK_TYPE, CallVisitLog, WorkOrder
 
 WARMUPS, REPEATS = 2, 15
+BATCH = 20_000  # rows per executemany on SQLite
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SEARCH_NAME = "王芳"
 
 
-class StockView(ModelView):
-    """Flask-Admin defaults plus the search, filters, export and unit type-ahead ours offers."""
+class Bench:
+    """One form as benchmarked: its model, the date a list sorts by and a common choice it is filtered by."""
 
-    column_searchable_list = ["name", "phone", "matter", "serial_no"]
-    # stock's FilterConverter has no rule for our UTCDateTime type, so the date filter is given by hand
-    column_filters = [DateTimeBetweenFilter(CallVisitLog.contact_at, "contact_at"), "category"]
-    can_export = True
-    form_ajax_refs = {"unit": {"fields": ["display_no"], "page_size": 10}}
+    def __init__(self, model, date, filter, make):
+        self.model, self.date, self.filter, self.make = model, date, filter, make
+
+    def stock_view(self):
+        """A Flask-Admin ModelView with its defaults plus the search, filters, export and unit type-ahead ours offers."""
+        model, column = self.model, self.filter[0]
+        attributes = dict(
+            column_searchable_list=list(model.__search__),
+            # stock's FilterConverter has no rule for our UTCDateTime type, so the date filter is given by hand
+            column_filters=[DateTimeBetweenFilter(getattr(model, self.date), self.date), column],
+            can_export=True, form_ajax_refs={"unit": {"fields": ["display_no"], "page_size": 10}})
+        return type("StockView", (ModelView,), attributes)(model, db, endpoint=f"stock_{model.__tablename__}",
+                                                           name="stock")
+
+    def add_rows(self, n, seed=660):
+        """Rows of the form, ids rising with time over the past year, until the table holds n."""
+        from . import company_pg  # it imports this module
+        table = self.model.__table__
+        have = db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        if have >= n:
+            return 0
+        rnd = random.Random(seed + have)
+        project_id = db.session.scalar(sa.select(Project.id).order_by(Project.id))  # clerk's estate
+        units = {project_id: db.session.scalars(sa.select(Unit.id).join(Unit.building)
+                                                .where(Building.project_id == project_id)).all()}
+        staff = {project_id: db.session.scalars(sa.select(StaffMember.id)
+                                                .where(StaffMember.project_id == project_id)).all()}
+        users = db.session.scalars(sa.select(User.id)).all()
+        rows = self.make(company_pg, rnd, n, units, staff, users, have + 1)
+        if db.engine.dialect.name == "postgresql":
+            added = company_pg.copy(table, rows)
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(sa.text(f"VACUUM ANALYZE {table.name}"))  # as autovacuum would have by then
+            return added
+        return insert_batches(table, rows)
+
+
+def insert_batches(table, rows):
+    """Insert rows on SQLite by executemany batches, the search index filled once after, not by a trigger per row."""
+    fts = f"{table.name}_fts"
+    connection = db.session.connection()
+    connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {fts}_insert")  # repair_sqlite_index puts it back
+    added = 0
+    while batch := list(itertools.islice(rows, BATCH)):
+        connection.execute(sa.insert(table), batch)
+        added += len(batch)
+    repair_sqlite_index(connection)
+    db.session.commit()
+    return added
+
+
+FORMS = {
+    "6.60": Bench(CallVisitLog, "contact_at", ("category", "repair"),
+                  lambda pg, rnd, n, units, staff, users, start: pg.calls(rnd, n, units, staff, users, start)),
+    "6.4": Bench(ComplaintTicket, "received_at", ("status", "closed"),
+                 lambda pg, rnd, n, units, staff, users, start: pg.complaints(
+                     rnd, n, units, staff, users, db.session.scalars(sa.select(ComplaintCategory.id)).all(), start)),
+    "6.11": Bench(WorkOrder, "due_at", ("task_type", TASK_TYPE.codes[0]),
+                  lambda pg, rnd, n, units, staff, users, start: pg.work_orders(
+                      rnd, n, units, staff, users, db.session.scalars(sa.select(Department.id)).all(), start)),
+}
 
 
 class QueryCounter:
@@ -71,42 +134,22 @@ def build_app(url, fresh=True):
     return app
 
 
-def insert_rows(n, seed=660):
-    """N valid CallVisitLog rows over the past year in one Core executemany (no ORM, no serial counter)."""
-    rnd = random.Random(seed)
-    project_id = db.session.scalar(sa.select(Project.id))
-    staff, units, users = (db.session.scalars(sa.select(model.id)).all() for model in (StaffMember, Unit, User))
-    matters = field_info(CallVisitLog, "matter")["demo"]
-    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
-    rows = []
-    for i in range(1, n + 1):
-        at = now - timedelta(minutes=rnd.randrange(60, 365 * 1440))
-        created = at + timedelta(minutes=rnd.randrange(1, 30))
-        routing, user = rnd.choice(ROUTING.codes), rnd.choice(users)
-        rows.append(dict(
-            project_id=project_id, serial_no=f"KF0660-{at.astimezone(LOCAL_TZ):%Y%m}-{i:06d}", contact_at=at,
-            contact_mode=rnd.choice(CONTACT_MODE.codes), caller_kind=rnd.choice(("owner", "resident")),
-            name=person_name(rnd), unit_id=rnd.choice(units), phone=mobile(rnd), visitor_org=None,
-            visitor_id_verified=False, category=rnd.choice(CALL_CATEGORY.codes), matter=rnd.choice(matters),
-            received_by_id=rnd.choice(staff), routing=routing,
-            promised_reply_at=None if routing == "settled" else at + timedelta(days=1),
-            result=None, closed_at=None, escalation_level="receptionist", reviewed_by_id=None, reviewed_at=None,
-            remarks=None, created_at=created, updated_at=created, created_by_id=user, updated_by_id=user))
-    db.session.execute(sa.insert(CallVisitLog.__table__), rows)
-    db.session.commit()
+FLOOR_PAGE = """<table>{% for r in rows %}<tr>{% for cell in r %}<td>{{ cell }}</td>{% endfor %}</tr>{% endfor %}</table>"""
 
 
-FLOOR_PAGE = """<table>{% for r in rows %}<tr><td>{{ r.serial_no }}</td><td>{{ r.contact_at }}</td><td>{{ r.name }}</td>
-<td>{{ r.phone }}</td><td>{{ r.category }}</td><td>{{ r.display_no }}</td><td>{{ r.staff }}</td></tr>{% endfor %}</table>"""
-
-
-def add_floor(app):
-    """/bench/floor: the first page's 20 newest rows with their unit and receiver joined, in bare Flask."""
-    table, units, staff = CallVisitLog.__table__, Unit.__table__, StaffMember.__table__
-    query = (sa.select(table.c.serial_no, table.c.contact_at, table.c.name, table.c.phone, table.c.category,
-                       units.c.display_no, staff.c.name.label("staff"))
-             .outerjoin(units, units.c.id == table.c.unit_id).outerjoin(staff, staff.c.id == table.c.received_by_id)
-             .order_by(table.c.id.desc()).limit(20))
+def add_floor(app, view):
+    """/bench/floor: the first page's 20 newest rows with the listed columns and references joined, in bare Flask."""
+    model = view.model
+    query = sa.select(model.id)
+    for name, _label in view._list_columns:
+        rel = sa.inspect(model).relationships.get(name)
+        if rel is None:
+            query = query.add_columns(getattr(model, name).label(name))  # a column, or a derived one (超时)
+            continue
+        target = orm.aliased(rel.mapper.class_)
+        query = query.add_columns(getattr(target, label_column(rel.mapper.class_))).outerjoin(
+            target, getattr(model, name))
+    query = query.order_by(model.id.desc()).limit(20)
     app.add_url_rule("/bench/floor", "bench_floor",
                      lambda: render_template_string(FLOOR_PAGE, rows=db.session.execute(query).all()))
 
@@ -149,11 +192,13 @@ def filter_index(view, column, operation="equals"):
     raise LookupError(f"{view.endpoint}: no '{operation}' filter on {column}")
 
 
-def search_terms(rows):
+def search_terms(model, rows):
     """The searches a clerk makes: a common phone prefix, a phone and a serial number that appear once, a
     two-character name, a room spelling and a term that matches nothing."""
-    table = CallVisitLog.__table__
-    middle = db.session.execute(sa.select(table.c.phone, table.c.serial_no).where(table.c.id == rows // 2)).one()
+    table = model.__table__
+    phone = next(table.c[name] for name in model.__search__ if "phone" in name)
+    middle = db.session.execute(sa.select(phone.label("phone"), table.c.serial_no)
+                                .order_by(table.c.id).offset(rows // 2).limit(1)).one()
     unit = db.session.scalars(sa.select(Unit).order_by(Unit.id.desc())).first()
     return {"search '1380' (common)": "1380", "search rare phone": middle.phone, "search name 王芳 (2 chars)": SEARCH_NAME,
             f"search room {unit.building.code}-{unit.room_no}": f"{unit.building.code}-{unit.room_no}",
@@ -163,12 +208,13 @@ def search_terms(rows):
 SEARCHES = {}  # filled by main() once the rows are in
 
 
-def cases(view):
+def cases(view, bench):
     """(case, path after the view's URL) for one view."""
-    sort = [name for name, _label in view._list_columns].index("contact_at")
-    return [("first page", ""), ("page 50", "?page=49"), ("sort contact_at desc", f"?sort={sort}&desc=1"),
+    sort = [name for name, _label in view._list_columns].index(bench.date)
+    column, value = bench.filter
+    return [("first page", ""), ("page 50", "?page=49"), (f"sort {bench.date} desc", f"?sort={sort}&desc=1"),
             *[(case, "?" + urlencode({"search": term})) for case, term in SEARCHES.items()],
-            ("filter category=repair", f"?flt0_{filter_index(view, 'category')}=repair"),
+            (f"filter {column}={value}", f"?flt0_{filter_index(view, column)}={value}"),
             ("ajax unit '102'", "ajax/lookup/?name=unit&query=102")]
 
 
@@ -213,6 +259,7 @@ def database_url(args, tmp):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--form", choices=FORMS, default="6.60", help="the form whose list is timed")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--db", help="SQLite file to build once and reuse on later runs")
     parser.add_argument("--postgres", metavar="NAME", help="run on a fresh PostgreSQL database of this name")
@@ -226,29 +273,27 @@ def main():
         t0 = time.perf_counter()
         url, fresh = database_url(args, tmp)
         app = build_app(url, fresh)
-        admin = app.extensions["admin"][0]
-        stock = StockView(CallVisitLog, db, endpoint="stock_call_visit_log", name="stock")
+        admin, bench = app.extensions["admin"][0], FORMS[args.form]
+        model = bench.model
+        stock = bench.stock_view()
         admin.add_view(stock)
-        ours = next(v for v in admin._views if getattr(v, "endpoint", None) == "call_visit_log")
-        add_floor(app)
+        ours = next(v for v in admin._views if getattr(v, "model", None) is model and v is not stock)
+        add_floor(app, ours)
         with app.app_context():
-            if fresh:
-                insert_rows(args.rows)
-                if args.postgres:
-                    db.session.execute(sa.text("ANALYZE"))
-                    db.session.commit()
+            added = bench.add_rows(args.rows)
             if not args.no_search:
-                SEARCHES.update(search_terms(args.rows))
-            total = db.session.scalar(sa.select(sa.func.count()).select_from(CallVisitLog.__table__))
+                SEARCHES.update(search_terms(model, args.rows))
+            total = db.session.scalar(sa.select(sa.func.count()).select_from(model.__table__))
             counter = QueryCounter(db.engine)
             dialect = db.engine.dialect.name
-        print(f"{total} call_visit_logs rows, {dialect}, set up in {time.perf_counter() - t0:.1f}s; "
-              f"name searched: {SEARCH_NAME}; {REPEATS} runs after {WARMUPS} warm-ups\n")
+        print(f"{args.form} /admin/{ours.endpoint}/: {total} {model.__tablename__} rows ({added} added), {dialect}, "
+              f"set up in {time.perf_counter() - t0:.1f}s; name searched: {SEARCH_NAME}; "
+              f"{REPEATS} runs after {WARMUPS} warm-ups\n")
 
         client = app.test_client()
         assert client.post("/login", data={"username": "clerk", "password": "clerk-demo-1"}).status_code == 302
         results = {}
-        for (case, ours_path), (_, stock_path) in () if args.export_only else zip(cases(ours), cases(stock)):
+        for (case, ours_path), (_, stock_path) in () if args.export_only else zip(cases(ours, bench), cases(stock, bench)):
             pages = {ours: f"/admin/{ours.endpoint}/{ours_path}", stock: f"/admin/{stock.endpoint}/{stock_path}"}
             if case == "first page":
                 pages["floor"] = "/bench/floor"
@@ -258,12 +303,12 @@ def main():
                 results["count only (SELECT COUNT)"] = measure(
                     {view: lambda v=view: v.get_count_query().scalar() for view in (ours, stock)}, counter)
             floor = results["first page"].pop("floor")
-            print(f"floor (bare Flask, 20 joined rows): {floor[0]:.1f} ms median, {floor[1]:.1f} p90, {floor[2]} SQL; "
+            print(f"floor (bare Flask, 20 rows, listed references joined): {floor[0]:.1f} ms median, {floor[1]:.1f} p90, {floor[2]} SQL; "
                   f"first page / floor = {results['first page'][ours][0] / floor[0]:.1f}\n")
-        print(f"{'case':<28}{'ours med/p90 ms':>18}{'stock med/p90 ms':>19}{'ours/stock':>12}{'SQL ours/stock':>16}")
+        print(f"{'case':<32}{'ours med/p90 ms':>18}{'stock med/p90 ms':>19}{'ours/stock':>12}{'SQL ours/stock':>16}")
         for case, by_view in results.items():
             (om, op, oq), (sm, sp, sq) = by_view[ours], by_view[stock]
-            print(f"{case:<28}{om:>9.1f} /{op:>6.1f}{sm:>10.1f} /{sp:>6.1f}{om / sm:>12.2f}{oq:>9} / {sq:<4}")
+            print(f"{case:<32}{om:>9.1f} /{op:>6.1f}{sm:>10.1f} /{sp:>6.1f}{om / sm:>12.2f}{oq:>9} / {sq:<4}")
 
         if not args.no_export:
             print(f"\n{'export, all rows':<28}{'rows':>8}{'seconds':>9}{'SQL':>6}{'RSS growth MB':>15}")

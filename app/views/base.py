@@ -3,8 +3,8 @@ from datetime import date, datetime
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import abort, flash, g, redirect, request, url_for
-from flask_admin import BaseView
+from flask import abort, current_app, flash, g, has_request_context, redirect, request, url_for
+from flask_admin import BaseView, babel
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import BaseForm
 from flask_admin.model.form import InlineFormAdmin
@@ -26,7 +26,7 @@ from .dossier import DOSSIERS
 from .entry import PICKER_FIELDS, later_fields, start_blank
 from .export import ExportMixin
 from .fields import ActiveLoader, DeskFilterConverter
-from .listing import ListingMixin, indexed
+from .listing import ROW_ID, ListingMixin, indexed
 from .privacy import PrivacyMixin, masked_overrides, privacy_formatters
 from .search import IndexedSearch
 from .steps import FlowStepsMixin
@@ -93,7 +93,42 @@ def _choice_formatter(choices):
 
 
 ROW_LINKS = (".details_view", ".edit_view")  # the links of every row of a list, which differ only by the id
-ROW_ID = "\x00"  # routed as %00, which a routed return URL cannot hold (its own % is written %25)
+
+KEPT_URLS = 20_000  # URLs kept per process before they are forgotten all at once
+
+
+def kept_url(endpoint, kwargs, route):
+    """The URL `route(endpoint, **kwargs)` gives, routed once per script root, blueprint (a "." endpoint is the
+    request's blueprint's) and arguments in their order (the order of a query string); the app has no url_defaults,
+    so nothing else changes it."""
+    if not has_request_context():
+        return route(endpoint, **kwargs)
+    try:  # with each argument's type: page=1 and page=True are equal keys but different URLs
+        key = (request.script_root, request.blueprint, endpoint, *((k, type(v), v) for k, v in kwargs.items()))
+        urls = current_app.extensions.setdefault("kept_urls", {})
+        url = urls.get(key)
+    except TypeError:  # an argument that cannot be a key (a list): routed each time
+        return route(endpoint, **kwargs)
+    if url is None:
+        if len(urls) >= KEPT_URLS:
+            urls.clear()
+        url = urls[key] = route(endpoint, **kwargs)
+    return url
+
+
+def kept_gettext(string, **variables):
+    """Flask-Admin's template _gettext, which finds the catalogue on each of some 40 calls a list page makes, looked
+    up once per app, language and string: the catalogues do not change while the app serves."""
+    if variables:
+        return babel.gettext(string, **variables)
+    texts = current_app.extensions.setdefault("kept_gettext", {})
+    key = (str(get_locale()), string)
+    if key not in texts:
+        if len(texts) >= KEPT_URLS:
+            texts.clear()
+        texts[key] = babel.gettext(string)
+    return texts[key]
+
 
 # Flask-Admin's per-view caches that DeclaredModelView scaffolds on first use
 FORM_CACHE = ("_form_ajax_refs", "_create_form_class", "_edit_form_class", "_delete_form_class",
@@ -202,10 +237,15 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
             abort(403)
         return None
 
+    def render(self, template, **kwargs):
+        self._template_args["_gettext"] = kept_gettext  # the template arguments Flask-Admin puts in last
+        return super().render(template, **kwargs)
+
     def get_url(self, endpoint, **kwargs):
-        """A list's row links are routed once per page and the id filled in, not routed twice per row."""
+        """A list's row links are routed once per page and the id filled in, not routed twice per row; any other
+        URL (a sort, a page, a stylesheet: some 40 a list page) is routed once and kept (`kept_url`)."""
         if endpoint not in ROW_LINKS or kwargs.keys() != {"id", "url"}:
-            return super().get_url(endpoint, **kwargs)
+            return kept_url(endpoint, kwargs, super().get_url)
         routed = g.setdefault("row_links", {})
         key = (request.script_root, self.endpoint, endpoint, kwargs["url"])
         if key not in routed:

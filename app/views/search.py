@@ -5,7 +5,6 @@ from contextvars import ContextVar
 import sqlalchemy as sa
 from flask import request
 
-from ..extensions import db
 from ..i18n import text
 from ..models.search import first_try_rows, is_searchable, joined_refs, search_condition, searched_columns
 from .declared import label_for
@@ -78,16 +77,8 @@ def current_search() -> str:
 
 
 def first_hits(model, search, limit=20, scope=None):
-    """A select of the newest rows of a model the search finds, without counting them: looked for among its
-    newest rows first, as a list page is (IndexedSearch.get_list), then by index."""
-    def newest(entity, condition, rows):
-        query = sa.select(entity).where(condition)
-        return (query if scope is None else scope(query, model)).order_by(model.id.desc()).limit(rows)
-
-    first = first_try_rows(search, 0, limit)
-    if first:
-        among = newest(model.id, sa.true(), first)
-        ids = db.session.scalars(newest(model.id, search_condition(model, search, among=among), limit)).all()
-        if len(ids) >= limit:
-            return sa.select(model).where(model.id.in_(ids)).order_by(model.id.desc())
-    return newest(model, search_condition(model, search), limit)
+    """The newest rows of a model the search finds, without counting them."""
+    query = sa.select(model).where(search_condition(model, search))
+    if scope is not None:
+        query = scope(query, model)
+    return query.order_by(model.id.desc()).limit(limit)

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import FORMS, Owner, Resident, StaffMember, Unit, UnitOwner
 from app.models.search import search_condition
 from app.views.dossier import open_states
-from tests.conftest import mine
+from tests.conftest import login, mine
 
 
 def unit_with(model):
@@ -151,3 +151,11 @@ def test_postgres_search_uses_trigram_indexes_and_finds_what_like_finds(postgres
                 indexed = set(db.session.scalars(sa.select(model.id).where(search_condition(model, term))))
                 scanned = set(db.session.scalars(sa.select(model.id).where(search_condition(model, term, False))))
                 assert indexed == scanned, (model.__name__, term)
+
+
+@pytest.mark.postgres
+def test_postgres_searched_pages_are_what_like_finds(postgres_app, monkeypatch):
+    from tests.test_search import assert_pages_are_what_like_finds
+
+    client = login(postgres_app.test_client(), "clerk")
+    assert_pages_are_what_like_finds(postgres_app, client, monkeypatch, 3, random.Random(4))

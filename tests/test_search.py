@@ -8,8 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import FORMS, Owner, Resident, Unit, UnitOwner
+from app.models import FORMS, Owner, Resident, Unit, UnitOwner, User
 from app.models.search import repair_sqlite_index, search_condition, search_tables, searched_columns, sqlite_index_drift
+from app.scoping import scoped
+from tests.conftest import mine
 
 MODELS = ["call_visit_log", "complaint_ticket", "renovation_application", "work_order", "revisit_record",
           "key_loan", "feedback_record"]
@@ -133,3 +135,74 @@ def test_the_migration_indexes_what_the_models_search():
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     assert migration.SEARCHED == search_tables()
+
+
+SEARCHED_CALLS = 40  # calls added for the page tests: a page of 4 falls past what a small first try holds
+
+
+def add_calls(count, rnd):
+    """`count` copies of the clerk's first call, named 王芳 or 李娜 and phoned from 1380..., one of them 13912345678;
+    their serial numbers share the head CALLTEST. Returns their ids."""
+    model = FORMS["call_visit_log"]
+    table = model.__table__
+    row = dict(db.session.execute(sa.select(table).where(table.c.id == mine(model).id)).mappings().one())
+    del row["id"]
+    rows = [{**row, "serial_no": f"CALLTEST-{i:03d}", "name": rnd.choice(("王芳", "李娜", "张伟")),
+             "phone": "13912345678" if i == count // 2 else f"1380{rnd.randrange(10**7):07d}"} for i in range(count)]
+    db.session.execute(sa.insert(table), rows)
+    db.session.commit()
+    return set(db.session.scalars(sa.select(model.id).where(model.serial_no.like("CALLTEST-%"))))
+
+
+def listed_in_order(client, endpoint, **args):
+    response = client.get(f"/admin/{endpoint}/", query_string=args)
+    assert response.status_code == 200
+    return list(dict.fromkeys(int(i) for i in re.findall(r"details/\?id=(\d+)", response.get_data(as_text=True))))
+
+
+def liked_in_order(model, search, username="clerk"):
+    """The ids LIKE finds in the user's estates, newest first: what every page of the list must show, in turn."""
+    user = db.session.scalar(sa.select(User).filter_by(username=username))
+    query = scoped(sa.select(model.id).where(search_condition(model, search, indexed=False)), model, user)
+    return list(db.session.scalars(query.order_by(model.id.desc())))
+
+
+# a common term, one in a single row, none, a two-character name, and the head of every added serial number
+PAGED_TERMS = ("1380", "13912345678", "13999999999", "王芳", "CALLTEST", "1380 王芳")
+
+
+def assert_pages_are_what_like_finds(app, client, monkeypatch, factor, rnd):
+    """Every page of the call list searched for each term is that slice of what LIKE finds, whether the page came
+    from the list's first rows or from the index (the first rows a factor of the page's end)."""
+    from app.models import search
+
+    monkeypatch.setattr(search, "FIRST_TRY_FACTOR", factor)
+    model = FORMS["call_visit_log"]
+    with app.app_context():
+        added = add_calls(SEARCHED_CALLS, rnd)
+        view = next(v for v in app.extensions["admin"][0]._views if getattr(v, "endpoint", None) == "call_visit_log")
+        monkeypatch.setattr(view, "page_size", 4)
+        try:
+            for term in PAGED_TERMS:
+                expected = liked_in_order(model, term)
+                for page in range(len(expected) // 4 + 2):  # each page, the last one part full, and one past it
+                    shown = listed_in_order(client, "call_visit_log", search=term, page=page)
+                    assert shown == expected[page * 4:page * 4 + 4], (term, page)
+            assert liked_in_order(model, "1380") and liked_in_order(model, "13999999999") == []
+        finally:
+            db.session.execute(sa.delete(model.__table__).where(model.id.in_(added)))
+            db.session.commit()
+
+
+@pytest.mark.parametrize("factor", [1, 3, 1000])
+def test_every_searched_page_is_the_page_like_finds(app, client_for, monkeypatch, factor, rnd):
+    assert_pages_are_what_like_finds(app, client_for("clerk"), monkeypatch, factor, rnd)
+
+
+def test_a_first_try_among_the_first_rows_finds_what_like_finds_among_them(ctx):
+    model = FORMS["call_visit_log"]
+    first = sa.select(model.id).order_by(model.id.desc()).limit(5)
+    newest = set(db.session.scalars(first))
+    for term in sample_terms(random.Random(5), 60):
+        among = set(db.session.scalars(sa.select(model.id).where(search_condition(model, term, among=first))))
+        assert among == found(model, term, indexed=False) & newest, term

@@ -4,6 +4,9 @@ A term of three characters or more is looked up in an index (SQLite: an FTS5 tri
 table, kept by triggers; PostgreSQL: pg_trgm GIN indexes), both created by migration 0009_find. A shorter
 term (a two-character name such as 王芳) has no trigram, so it is a plain `LIKE` that the list pages stop
 after one page of hits and never count. Either way a row matches exactly when `LIKE '%term%'` would.
+
+A list page first tries its own first rows (`first_try_rows`): a term found in one row of 500 fills the
+page from them by plain LIKE, where the index would gather every hit before the page is sorted out of them.
 """
 import re
 
@@ -14,6 +17,10 @@ from .base import Lookup
 from .lookups import Building, Owner, Resident, Unit, UnitOwner
 
 TRIGRAM = 3
+# a list's first rows a search tests by LIKE before the index: enough to fill a first page with a term found in one
+# row of 500. A term of 0.2-1 % (1380 in phones) costs the index hundreds of ms on PostgreSQL, gathering it by
+# trigrams that many other rows share; 10,000 rows by ILIKE cost about 50 ms there, what a rare term pays in vain
+FIRST_TRY_FACTOR, FIRST_TRY_MAX = 500, 10_000
 SEARCH_TYPES = (sa.String, sa.Text)
 # 3-1102, 3-1-1102, 3栋1102, 3栋1单元1102, 3#1102室: a building code, an optional entrance and a room
 ROOM = re.compile(r"^([0-9A-Za-z]+)(?:栋|幢|座|号楼|#|-)(?:([0-9A-Za-z]+)(?:单元|-))?([0-9A-Za-z]+)室?$")
@@ -47,7 +54,10 @@ def _dialect() -> str:
 def like(column, term):
     """`LIKE '%term%'`, case-insensitive for ASCII as SQLite's LIKE is; % and _ typed are themselves, as in the index."""
     pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return (column.like if _dialect() == "sqlite" else column.ilike)(pattern, escape="\\")
+    # PostgreSQL's ILIKE folds every value it reads, 3-4x the time of LIKE; a term without a cased letter (digits,
+    # Chinese) finds the same rows by LIKE
+    caseless = term.lower() == term.upper()
+    return (column.like if _dialect() == "sqlite" or caseless else column.ilike)(pattern, escape="\\")
 
 
 def own_match(model, term, indexed=True):
@@ -136,27 +146,56 @@ def is_searchable(model) -> bool:
     return bool(searched_columns(model) or joined_refs(model) or model in PEOPLE)
 
 
-def term_match(model, term, indexed=True):
-    """Rows of the model the one term finds: by its own columns, and by room, owner or resident it refers to."""
+def term_match(model, term, indexed=True, among=None):
+    """Rows of the model the one term finds: by its own columns, and by room, owner or resident it refers to.
+
+    among (ids, or a select of them): only those rows are asked, their own columns by LIKE; the people they refer to are
+    still found by index, being a small table's few rows."""
     finder = PEOPLE.get(model)
     if finder is not None:
         return model.id.in_(finder(term, indexed))
-    parts = [own_match(model, term, indexed)] + [column.in_(find(term, indexed)) for column, find in joined_refs(model)]
+    parts = [own_match(model, term, indexed and among is None)] + [
+        column.in_(find(term, indexed)) for column, find in joined_refs(model)]
     parts = [p for p in parts if p is not None]
     if not parts:
         return sa.false()
-    if _dialect() == "postgresql" and indexed and len(term) >= TRIGRAM:
+    if among is None and _dialect() == "postgresql" and indexed and len(term) >= TRIGRAM:
         # each part found through its own index, apart: in one OR next to ORDER BY id LIMIT 20 the planner walks the
         # primary key backwards filtering every row, 7 s for a phone that appears once in 1,000,000 (issue 12);
         # a shorter term has no trigram to look up, so it keeps that early-stopping walk
-        return model.id.in_(sa.union(*(sa.select(model.id).where(part) for part in parts)))
+        # the hits are gathered first, then looked up: with IN the planner may still walk the primary key
+        return id_among(model.id, sa.union(*(sa.select(model.id).where(part) for part in parts)))
     return sa.or_(*parts)
 
 
-def search_condition(model, search: str, indexed=True):
-    """Rows that every word of the search finds (as Flask-Admin splits a search on spaces)."""
+def search_condition(model, search: str, indexed=True, among=None):
+    """Rows that every word of the search finds (as Flask-Admin splits a search on spaces); with among (ids, or a
+    select of them), only those of these rows."""
     terms = [t for t in search.split() if t]
-    return sa.and_(*(term_match(model, t, indexed) for t in terms)) if terms else sa.true()
+    condition = sa.and_(*(term_match(model, t, indexed, among) for t in terms)) if terms else sa.true()
+    return condition if among is None else sa.and_(id_among(model.id, among), condition)
+
+
+def id_among(column, ids):
+    """column IN (ids), a list or a select; for a select on PostgreSQL `= ANY(ARRAY(ids))`: the ids gathered first,
+    then looked up, where with IN it may walk the primary key filtering every row."""
+    if _dialect() == "postgresql" and not isinstance(ids, (list, tuple)):
+        return column == sa.any_(sa.func.ARRAY(ids.scalar_subquery()))
+    return column.in_(ids)
+
+
+def first_try_rows(search: str, offset: int, page_size: int) -> int:
+    """How many of a list's first rows (in its own order) a search tests by LIKE before it goes to the index;
+    0: straight to the index.
+
+    A term that fills the requested page from them is common, and the index would gather all its hits (KF0660,
+    the head of every 6.60 serial number: 5 s at 1,000,000 rows, issue 12). A term of two characters has no
+    index to go to: its LIKE walk stops after the page anyway."""
+    wanted = offset + page_size
+    if not page_size or not any(len(t) >= TRIGRAM for t in search.split()):
+        return 0
+    rows = min(FIRST_TRY_FACTOR * wanted, FIRST_TRY_MAX)
+    return rows if rows >= wanted else 0
 
 
 def sqlite_index_ddl(table, columns) -> list:

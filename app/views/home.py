@@ -1,6 +1,5 @@
 """The home page per role: a clerk's day, a manager's queue and month, and every form a click away."""
 import functools
-from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -14,7 +13,7 @@ from ..models import FORMS, GROUPS
 from ..models.base import LOCAL_TZ
 from ..servicedesk.work_flow import open_work
 from ..models.types import as_utc, local_today, utcnow
-from ..reports import compute
+from ..reports.headlines import month_figures, panel_months
 from ..scoping import ALL, estate_condition, project_ids, scoped
 from .base import Secured, default_project
 from .due import SOON, due_count, due_items
@@ -126,31 +125,12 @@ def assigned_to(user, limit=12):
     return total, sorted(rows, key=lambda row: (row.due_at is None, as_utc(row.due_at) if row.due_at else 0))[:limit]
 
 
-EARLY_DAYS = 7  # in a month's first week its figures are thin: last month is shown beside them
-
-
-def _month(project, start, end):
-    """One month's headline figures and the charts that have something to draw."""
-    complaints = compute("complaint_summary", project, start, end)
-    team = compute("service_team_statistic", project, start, end)
-    keys = ("calls_visits_count", "work_orders_issued", "work_orders_overdue")
-    charts = [chart for chart in complaints.charts[:2] if any(value for value in chart.values if value)]
-    return dict(start=start, end=end, charts=charts,
-                items=[item for item in team.items if item.key in keys] + complaints.items)
-
-
 def month_panel():
     """This month so far, and early in a month last month beside it: the complaint summary's and team's figures."""
     project = default_project()
     if project is None:
         return None
-    today = local_today()
-    start = today.replace(day=1)
-    months = [_month(project, start, today)]
-    if today.day <= EARLY_DAYS:
-        last_end = start - timedelta(days=1)
-        months.insert(0, _month(project, last_end.replace(day=1), last_end))
-    return dict(project=project, months=months)
+    return dict(project=project, months=month_figures(project.id, panel_months(local_today())))
 
 
 class HomeView(Secured, AdminIndexView):

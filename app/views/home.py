@@ -51,20 +51,27 @@ def bounded_total(model):
     return sa.select(sa.func.count()).select_from(reached).scalar_subquery()
 
 
-def today_among_newest(model, scope=False):
-    """How many of the newest RECENT rows (of the ESTATES with `scope`) were made since START."""
-    newest = sa.select(model.created_at).order_by(model.id.desc()).limit(RECENT)
-    newest = (in_estates(newest, model) if scope else newest).subquery()
+def today_among_newest(model):
+    """How many of the form's newest RECENT rows were made since START (a company-wide user: the id index, backward)."""
+    newest = sa.select(model.created_at).order_by(model.id.desc()).limit(RECENT).subquery()
     return sa.select(sa.func.count()).where(newest.c.created_at >= START).scalar_subquery()
+
+
+def made_today(model):
+    """How many rows of the ESTATES were made since START, counted up to RECENT.
+
+    The big registers' estate-and-time index reads only today's rows; walking the newest rows by id instead read
+    about 25,000 of other estates' rows for one estate's newest 500 (issue 12)."""
+    today = in_estates(sa.select(sa.literal(1)).select_from(model).where(model.created_at >= START), model)
+    return sa.select(sa.func.count()).select_from(today.limit(RECENT).subquery()).scalar_subquery()
 
 
 def form_counts(name, model, company):
     """One row (form, total, today), neither figure reading a whole table or a whole estate.
 
     A company-wide user's total is estimated from the ids; in a user's estates it is counted up to TOTAL_LIMIT."""
-    total = id_range(model) if company else bounded_total(model)
-    return sa.select(sa.literal(name).label("form"), total.label("total"),
-                     today_among_newest(model, scope=not company).label("today"))
+    total, today = (id_range(model), today_among_newest(model)) if company else (bounded_total(model), made_today(model))
+    return sa.select(sa.literal(name).label("form"), total.label("total"), today.label("today"))
 
 
 def ordered_forms():
@@ -81,7 +88,7 @@ def form_catalogue():
     """Every form by menu group, with about how many records it holds and how many were made today (one query).
 
     Neither figure reads a whole table: the total is the id range (two index seeks) or a count that stops at
-    TOTAL_LIMIT, and today's count looks only at the newest RECENT rows, shown as RECENT+ when all are from today."""
+    TOTAL_LIMIT, and today's count stops at RECENT rows, shown as RECENT+."""
     ids = project_ids()
     company = ids is ALL
     values = dict(start=start_of_today()) if company else dict(start=start_of_today(), estates=sorted(ids))

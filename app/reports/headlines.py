@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..servicedesk.complaints import ComplaintTicket
 from ..servicedesk.front_desk import CallVisitLog, WorkOrder
-from .complaints import (categories_for, complaint_revisits, handling_columns, intake_columns, lines_of,
-                         revisit_columns, summary)
+from .complaints import (categories_for, complaint_revisits, handled, handling_columns, intake_columns, lines_of,
+                         received, revisit_columns, summary)
 from .figures import counted, within
 from .service_team import calls_within, late_work, workload_figures
 
@@ -56,11 +56,12 @@ def complaint_tallies(project_id, periods):
 
     A complaint counts in the month it was received (intake) and in the month it was answered (handling)."""
     first, last = periods[0][0], periods[-1][1]
-    received, replied = month_of(T.received_at, periods).label("received"), month_of(T.replied_at, periods)
+    month_received, month_replied = month_of(T.received_at, periods), month_of(T.replied_at, periods)
     rows = db.session.execute(
-        sa.select(received, replied.label("replied"), T.category_id, *intake_columns(), *handling_columns())
-        .where(T.project_id == project_id, sa.or_(within(T.received_at, first, last), within(T.replied_at, first, last)))
-        .group_by(received, replied, T.category_id)).all()
+        sa.select(month_received.label("received"), month_replied.label("replied"), T.category_id,
+                  *intake_columns(), *handling_columns())
+        .where(sa.or_(received(project_id, first, last), handled(project_id, first, last)))
+        .group_by(month_received, month_replied, T.category_id)).all()
     intake, handling = [c.name for c in intake_columns()], [c.name for c in handling_columns()]
     out = []
     for i in range(len(periods)):

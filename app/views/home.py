@@ -66,12 +66,11 @@ def made_today(model):
     return sa.select(sa.func.count()).select_from(today.limit(RECENT).subquery()).scalar_subquery()
 
 
-def form_counts(name, model, company):
-    """One row (form, total, today), neither figure reading a whole table or a whole estate.
+def form_counts(model, company):
+    """A form's (total, today), neither figure reading a whole table or a whole estate.
 
     A company-wide user's total is estimated from the ids; in a user's estates it is counted up to TOTAL_LIMIT."""
-    total, today = (id_range(model), today_among_newest(model)) if company else (bounded_total(model), made_today(model))
-    return sa.select(sa.literal(name).label("form"), total.label("total"), today.label("today"))
+    return (id_range(model), today_among_newest(model)) if company else (bounded_total(model), made_today(model))
 
 
 def ordered_forms():
@@ -80,8 +79,22 @@ def ordered_forms():
 
 @functools.cache
 def catalogue_statement(company):
-    """The one statement of every form's figures, for a company-wide user or one of some estates."""
-    return sa.union_all(*(form_counts(name, model, company) for name, model in ordered_forms()))
+    """The one statement of every form's figures, for a company-wide user or one of some estates.
+
+    One row of 120 scalar subqueries: PostgreSQL plans it in about half the time of 60 rows joined by UNION ALL."""
+    columns = []
+    for name, model in ordered_forms():
+        total, today = form_counts(model, company)
+        columns += [total.label(f"{name}_total"), today.label(f"{name}_today")]
+    return sa.select(*columns)
+
+
+def form_figures(ids):
+    """{form: (total, today)} in the estates `ids` (ALL: every estate), in one statement."""
+    company = ids is ALL
+    values = dict(start=start_of_today()) if company else dict(start=start_of_today(), estates=sorted(ids))
+    row = db.session.execute(catalogue_statement(company), values).one()._mapping
+    return {name: (row[f"{name}_total"], row[f"{name}_today"]) for name, _ in ordered_forms()}
 
 
 def form_catalogue():
@@ -90,16 +103,13 @@ def form_catalogue():
     Neither figure reads a whole table: the total is the id range (two index seeks) or a count that stops at
     TOTAL_LIMIT, and today's count stops at RECENT rows, shown as RECENT+."""
     ids = project_ids()
-    company = ids is ALL
-    values = dict(start=start_of_today()) if company else dict(start=start_of_today(), estates=sorted(ids))
-    figures = {row.form: row for row in db.session.execute(catalogue_statement(company), values)}
-    ordered = ordered_forms()
+    figures = form_figures(ids)
     groups = {code: [] for code in GROUPS}
-    for name, model in ordered:
-        total = figures[name].total
+    for name, model in ordered_forms():
+        total, today = figures[name]
         groups[model.__form__.group].append(dict(
-            form=model.__form__, url=url_for(f"{name}.index_view"), today=figures[name].today,
-            total=total if company or total <= TOTAL_LIMIT else f"{TOTAL_LIMIT}+"))
+            form=model.__form__, url=url_for(f"{name}.index_view"), today=today,
+            total=total if ids is ALL or total <= TOTAL_LIMIT else f"{TOTAL_LIMIT}+"))
     return groups
 
 

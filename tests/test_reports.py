@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import FORMS, Building, Project, ReportSnapshot, Unit
 from app.models.types import clock_at
 from app.reports import REPORTS, compute
+from app.reports.headlines import TEAM_KEYS, month_figures, panel_months
 from tests.reportdata import END, NOW, START, build_world, categories, local, make, new_estate
 
 
@@ -90,6 +91,32 @@ def test_complaint_summary_6_7(ctx, world):
     assert [lines[world["c2"]][k] for k in pick] == [2, 0, 1, 1]  # K3, K4; none valid; K6 on time; K4 satisfied
     assert sum(line["count"] for line in figures.lines) == 4
     assert [c.values for c in figures.charts][1] == [2, 1, 1]
+
+
+def test_the_home_panel_shows_the_reports_figures(ctx, world):
+    """The month panel (three statements for both months) shows what 6.2 and 6.7 show for each month."""
+    project = db.session.get(Project, world["project"])
+    for today in (date(2024, 4, 3), date(2024, 3, 31)):  # early in April: March beside it; then March alone
+        with clock_at(local(today.month, today.day, 18)):
+            periods = panel_months(today)
+            sent = []
+            listener = lambda *args: sent.append(1)  # noqa: E731
+            sa.event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                months = month_figures(project.id, periods)
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", listener)
+            assert len(sent) == 3
+            assert [(m["start"], m["end"]) for m in months] == periods
+            for month, (start, end) in zip(months, periods):
+                team, complaints = (compute(key, project, start, end)
+                                    for key in ("service_team_statistic", "complaint_summary"))
+                expected = [i for i in team.items if i.key in TEAM_KEYS] + complaints.items
+                assert [(i.key, i.label, i.value) for i in month["items"]] == [(i.key, i.label, i.value)
+                                                                             for i in expected]
+                assert [(c.title, c.labels, c.values) for c in month["charts"]] == [
+                    (c.title, c.labels, c.values) for c in complaints.charts[:2] if any(c.values)]
+    assert len(periods) == 1 and months[0]["items"][0].value == 3  # March's three calls
 
 
 def test_rates_without_a_denominator_are_dashes_not_zero(ctx, world):

@@ -11,6 +11,8 @@ from app.extensions import db
 from app.models import FORMS, Project, User
 from app.models.types import clock_at, utcnow
 from app.views.due import due_count, due_items
+from app.scoping import ALL
+from app.views.home import form_figures, start_of_today
 from app.views.inbox import days_hours, waiting_count, waiting_for
 from app.workflow import flow_of, may_take
 from conftest import NOW, client_of, first, mine, signed_in
@@ -136,6 +138,19 @@ def test_early_in_a_month_the_home_shows_last_month_beside_it(app, ctx):
     assert "上月" not in page
     for chart in re.findall(r"<figure.*?</figure>", page, re.S):  # no chart without a bar to draw
         assert any(float(v) > 0 for v in re.findall(r"<title>[^<]*: ([\d.]+)</title>", chart))
+
+
+def test_the_catalogue_counts_the_records_made_today_in_the_users_estates(app, ctx, rnd):
+    """Today's figure of a form: its rows of the user's estates (or all) made since midnight at the desk."""
+    project, other = db.session.scalars(sa.select(Project).order_by(Project.id)).all()[:2]  # release_by's estate first
+
+    def today(estates):
+        return form_figures(estates)["item_release"][1]
+
+    before = today({project.id}), today({other.id}), today(ALL)
+    release_by("clerk", rnd)
+    release_by("clerk", rnd, created_at=start_of_today() - timedelta(minutes=1))  # yesterday's does not count
+    assert (today({project.id}), today({other.id}), today(ALL)) == (before[0] + 1, before[1], before[2] + 1)
 
 
 def test_a_permit_about_to_run_out_is_due_and_then_late(app, ctx, rnd):

@@ -21,7 +21,7 @@ def handled(project_id, start, end):
     return sa.and_(T.project_id == project_id, within(T.replied_at, start, end))
 
 
-def _intake_columns():
+def intake_columns():
     return (sa.func.count().label("total"), counted(T.validity == "valid").label("valid"),
             counted(T.validity == "assisted").label("assisted"), counted(T.validity == "invalid").label("invalid"),
             counted(T.is_collective.is_(True)).label("collective"),
@@ -29,41 +29,58 @@ def _intake_columns():
             counted(T.satisfaction.isnot(None)).label("rated"))
 
 
-def _handling_columns():
+def handling_columns():
     # 及时: no deadline of the ticket was ever missed (the flow sets missed_deadline when one passes)
     return sa.func.count().label("handled"), counted(T.missed_deadline.is_(False)).label("timely")
 
 
+def complaint_revisits(project_id, start, end):
+    """Complaint revisits falling due in the period (service_done_at): the population of the revisit rate."""
+    R = RevisitRecord
+    return sa.and_(R.project_id == project_id, R.revisit_type == "complaint", within(R.service_done_at, start, end))
+
+
+def revisit_columns():
+    return sa.func.count().label("due"), counted(RevisitRecord.revisited_at.isnot(None)).label("done")
+
+
 def complaint_counts(project_id, start, end):
     """The estate-wide counts: one row of intake figures, one of handling figures, one of complaint revisits."""
-    intake = db.session.execute(sa.select(*_intake_columns()).where(received(project_id, start, end))).one()
-    handling = db.session.execute(sa.select(*_handling_columns()).where(handled(project_id, start, end))).one()
-    visits = db.session.execute(
-        sa.select(sa.func.count().label("due"), counted(RevisitRecord.revisited_at.isnot(None)).label("done"))
-        .where(RevisitRecord.project_id == project_id, RevisitRecord.revisit_type == "complaint",
-               within(RevisitRecord.service_done_at, start, end))).one()
+    intake = db.session.execute(sa.select(*intake_columns()).where(received(project_id, start, end))).one()
+    handling = db.session.execute(sa.select(*handling_columns()).where(handled(project_id, start, end))).one()
+    visits = db.session.execute(sa.select(*revisit_columns()).where(complaint_revisits(project_id, start, end))).one()
     return intake, handling, visits
 
 
 def _by_category(project_id, start, end):
     """Per category id: (received, valid, satisfied) and (timely) counts, two GROUP BY queries."""
     intake = {row.category_id: row for row in db.session.execute(
-        sa.select(T.category_id, *_intake_columns()).where(received(project_id, start, end)).group_by(T.category_id))}
+        sa.select(T.category_id, *intake_columns()).where(received(project_id, start, end)).group_by(T.category_id))}
     handling = {row.category_id: row for row in db.session.execute(
-        sa.select(T.category_id, *_handling_columns()).where(handled(project_id, start, end))
+        sa.select(T.category_id, *handling_columns()).where(handled(project_id, start, end))
         .group_by(T.category_id))}
     return intake, handling
 
 
 def category_lines(project_id, start, end):
     """One line per active category in its set order (and any retired one that still had complaints)."""
-    intake, handling = _by_category(project_id, start, end)
-    used = set(intake) | set(handling)
-    categories = db.session.scalars(sa.select(ComplaintCategory).where(
-        sa.or_(ComplaintCategory.is_active.is_(True), ComplaintCategory.id.in_(used or [0])))
+    return lines_of(*_by_category(project_id, start, end))
+
+
+def categories_for(used):
+    """The active categories in their set order, and any retired one among `used` (ids that had complaints)."""
+    return db.session.scalars(sa.select(ComplaintCategory).where(
+        sa.or_(ComplaintCategory.is_active.is_(True), ComplaintCategory.id.in_(set(used) or [0])))
         .order_by(ComplaintCategory.sort, ComplaintCategory.id)).all()
+
+
+def lines_of(intake, handling, categories=None):
+    """The category lines from the counts per category id (rows with total, valid, satisfied / timely)."""
+    used = set(intake) | set(handling)
     out = []
-    for category in categories:
+    for category in categories_for(used) if categories is None else categories:
+        if not (category.is_active or category.id in used):
+            continue  # a retired category another period needed
         got, done = intake.get(category.id), handling.get(category.id)
         out.append(dict(category_id=category.id, category=category.name, count=got.total if got else 0,
                         valid_count=got.valid if got else 0, timely_count=done.timely if done else 0,
@@ -81,7 +98,11 @@ def rate_table(rows):
 def compute(project, start, end, building=None):
     """6.7: counts by validity, the valid / timely / revisit / satisfaction rates and the per-category lines."""
     intake, handling, visits = complaint_counts(project.id, start, end)
-    lines = category_lines(project.id, start, end)
+    return summary(intake, handling, visits, category_lines(project.id, start, end))
+
+
+def summary(intake, handling, visits, lines):
+    """6.7's figures, tables and charts from its counts (the report and the home page's month panel alike)."""
     rates = [(pair("投诉有效率 = 有效投诉 ÷ 投诉总数", "Valid rate = valid ÷ all"), intake.valid, intake.total),
              (pair("处理及时率 = 期内回复且未超时 ÷ 期内回复", "On-time rate = answered in time ÷ answered"),
               handling.timely, handling.handled),

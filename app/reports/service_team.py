@@ -29,20 +29,38 @@ def _households(model, project_id, *where):
                              .where(model.project_id == project_id, *where))
 
 
-def work_order_counts(project_id, start, end):
-    """Issued (created in the period), completed (completed_at in it) and overdue, in one query."""
+def late_work(start, end):
+    """Orders created in the period that were finished late, or are still open past their due time at its end or now."""
     low, high = utc_bounds(start, end)
-    cutoff = min(high, utcnow())  # an order still open is late once its due time has passed, at the end or now
-    overdue = sa.and_(W.created_at >= low, W.created_at < high, sa.or_(
+    cutoff = min(high, utcnow())
+    return sa.and_(W.created_at >= low, W.created_at < high, sa.or_(
         sa.and_(W.completed_at.isnot(None), W.completed_at > W.due_at),
         sa.and_(W.status.in_(OPEN_WORK), W.due_at < cutoff)))
+
+
+def calls_within(project_id, start, end):
+    """The estate's calls and visits of the period."""
+    return sa.and_(CallVisitLog.project_id == project_id, within(CallVisitLog.contact_at, start, end))
+
+
+def work_order_counts(project_id, start, end):
+    """Issued (created in the period), completed (completed_at in it) and overdue, in one query."""
+    high = utc_bounds(start, end)[1]
     return db.session.execute(sa.select(
         counted(within(W.created_at, start, end)).label("issued"),
         counted(within(W.completed_at, start, end)).label("completed"),
-        counted(overdue).label("overdue"),
+        counted(late_work(start, end)).label("overdue"),
         # open items are counted among orders that existed by the period's end and are still open now
         counted(sa.and_(W.created_at < high, W.status.in_(OPEN_WORK))).label("open"))
         .where(W.project_id == project_id)).one()
+
+
+def workload_figures(calls, issued, completed, overdue):
+    """The calls and work-order figures of 6.2 (the report and the home page's month panel alike)."""
+    return [Figure("calls_visits_count", "来电来访数", "Calls and visits", calls),
+            Figure("work_orders_issued", "工作任务单派发", "Work orders issued", issued),
+            Figure("work_orders_completed", "工作任务单完成", "Work orders completed", completed),
+            Figure("work_orders_overdue", "工作任务单超时", "Work orders overdue", overdue)]
 
 
 def revisit_counts(project_id, start, end):
@@ -69,11 +87,8 @@ def compute(project, start, end, building=None):
     rented = db.session.scalar(sa.select(sa.func.count(Unit.id)).join(Unit.building)
                                .where(Building.project_id == pid, Unit.occupancy_status == "rented"))
     items = [
-        Figure("calls_visits_count", "来电来访数", "Calls and visits",
-               _count(CallVisitLog, pid, within(CallVisitLog.contact_at, start, end))),
-        Figure("work_orders_issued", "工作任务单派发", "Work orders issued", orders.issued),
-        Figure("work_orders_completed", "工作任务单完成", "Work orders completed", orders.completed),
-        Figure("work_orders_overdue", "工作任务单超时", "Work orders overdue", orders.overdue),
+        *workload_figures(_count(CallVisitLog, pid, calls_within(pid, start, end)),
+                          orders.issued, orders.completed, orders.overdue),
         Figure("complaints_count", "投诉数", "Complaints", intake.total),
         Figure("valid_complaints_count", "有效投诉数", "Valid complaints", intake.valid),
         Figure("complaint_valid_rate", "投诉有效率(%)", "Valid rate (%)", rate(intake.valid, intake.total), "rate"),

@@ -1,5 +1,6 @@
 """投诉与回访: complaints, feedback and incidents (6.4, 6.5, 6.6); the complaint flow is in complaint_flow.py."""
 
+import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 
 from ..extensions import db
@@ -140,6 +141,10 @@ class ComplaintTicket(FormRecord, db.Model):
 
 
 ComplaintTicket.is_late.info.update(label="超时", en="Late", alarm=("已超时", "Late"))
+# an estate's complaints made today (the home page), received or answered in a month (the month panel, 6.7, 6.2)
+sa.Index("ix_complaint_tickets_project_id_created_at", ComplaintTicket.project_id, ComplaintTicket.created_at)
+sa.Index("ix_complaint_tickets_project_id_received_at", ComplaintTicket.project_id, ComplaintTicket.received_at)
+sa.Index("ix_complaint_tickets_project_id_replied_at", ComplaintTicket.project_id, ComplaintTicket.replied_at)
 
 
 class FeedbackRecord(FormRecord, db.Model):

@@ -179,6 +179,8 @@ WorkOrder.is_overdue.info.update(label="超时", en="Overdue")
 # the due list and a manager's late items read the open orders by due time, not a year of closed ones first
 sa.Index("ix_work_orders_open_due", WorkOrder.due_at, sqlite_where=open_work(WorkOrder.status),
          postgresql_where=open_work(WorkOrder.status))
+# an estate's orders of a day or a month (the home page's today figure, the month panel, 6.2) without other estates'
+sa.Index("ix_work_orders_project_id_created_at", WorkOrder.project_id, WorkOrder.created_at)
 
 
 @sets("approved_by", "approved_at")
@@ -347,5 +349,6 @@ sa.Index("ix_call_visit_logs_open_promises", CallVisitLog.promised_reply_at,
          sqlite_where=awaiting_reply(), postgresql_where=awaiting_reply())
 # an estate's calls of a day or a month (today's calls, the month's figures) without reading other estates' rows
 sa.Index("ix_call_visit_logs_project_id_contact_at", CallVisitLog.project_id, CallVisitLog.contact_at)
+sa.Index("ix_call_visit_logs_project_id_created_at", CallVisitLog.project_id, CallVisitLog.created_at)
 sa.Index("ix_call_visit_logs_open_promises_by_estate", CallVisitLog.project_id, CallVisitLog.promised_reply_at,
          sqlite_where=awaiting_reply(), postgresql_where=awaiting_reply())

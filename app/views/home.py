@@ -1,6 +1,5 @@
 """The home page per role: a clerk's day, a manager's queue and month, and every form a click away."""
 import functools
-from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -14,7 +13,7 @@ from ..models import FORMS, GROUPS
 from ..models.base import LOCAL_TZ
 from ..servicedesk.work_flow import open_work
 from ..models.types import as_utc, local_today, utcnow
-from ..reports import compute
+from ..reports.headlines import month_figures, panel_months
 from ..scoping import ALL, estate_condition, project_ids, scoped
 from .base import Secured, default_project
 from .due import SOON, due_count, due_items
@@ -52,20 +51,26 @@ def bounded_total(model):
     return sa.select(sa.func.count()).select_from(reached).scalar_subquery()
 
 
-def today_among_newest(model, scope=False):
-    """How many of the newest RECENT rows (of the ESTATES with `scope`) were made since START."""
-    newest = sa.select(model.created_at).order_by(model.id.desc()).limit(RECENT)
-    newest = (in_estates(newest, model) if scope else newest).subquery()
+def today_among_newest(model):
+    """How many of the form's newest RECENT rows were made since START (a company-wide user: the id index, backward)."""
+    newest = sa.select(model.created_at).order_by(model.id.desc()).limit(RECENT).subquery()
     return sa.select(sa.func.count()).where(newest.c.created_at >= START).scalar_subquery()
 
 
-def form_counts(name, model, company):
-    """One row (form, total, today), neither figure reading a whole table or a whole estate.
+def made_today(model):
+    """How many rows of the ESTATES were made since START, counted up to RECENT.
+
+    The big registers' estate-and-time index reads only today's rows; walking the newest rows by id instead read
+    about 25,000 of other estates' rows for one estate's newest 500 (issue 12)."""
+    today = in_estates(sa.select(sa.literal(1)).select_from(model).where(model.created_at >= START), model)
+    return sa.select(sa.func.count()).select_from(today.limit(RECENT).subquery()).scalar_subquery()
+
+
+def form_counts(model, company):
+    """A form's (total, today), neither figure reading a whole table or a whole estate.
 
     A company-wide user's total is estimated from the ids; in a user's estates it is counted up to TOTAL_LIMIT."""
-    total = id_range(model) if company else bounded_total(model)
-    return sa.select(sa.literal(name).label("form"), total.label("total"),
-                     today_among_newest(model, scope=not company).label("today"))
+    return (id_range(model), today_among_newest(model)) if company else (bounded_total(model), made_today(model))
 
 
 def ordered_forms():
@@ -74,26 +79,37 @@ def ordered_forms():
 
 @functools.cache
 def catalogue_statement(company):
-    """The one statement of every form's figures, for a company-wide user or one of some estates."""
-    return sa.union_all(*(form_counts(name, model, company) for name, model in ordered_forms()))
+    """The one statement of every form's figures, for a company-wide user or one of some estates.
+
+    One row of 120 scalar subqueries: PostgreSQL plans it in about half the time of 60 rows joined by UNION ALL."""
+    columns = []
+    for name, model in ordered_forms():
+        total, today = form_counts(model, company)
+        columns += [total.label(f"{name}_total"), today.label(f"{name}_today")]
+    return sa.select(*columns)
+
+
+def form_figures(ids):
+    """{form: (total, today)} in the estates `ids` (ALL: every estate), in one statement."""
+    company = ids is ALL
+    values = dict(start=start_of_today()) if company else dict(start=start_of_today(), estates=sorted(ids))
+    row = db.session.execute(catalogue_statement(company), values).one()._mapping
+    return {name: (row[f"{name}_total"], row[f"{name}_today"]) for name, _ in ordered_forms()}
 
 
 def form_catalogue():
     """Every form by menu group, with about how many records it holds and how many were made today (one query).
 
     Neither figure reads a whole table: the total is the id range (two index seeks) or a count that stops at
-    TOTAL_LIMIT, and today's count looks only at the newest RECENT rows, shown as RECENT+ when all are from today."""
+    TOTAL_LIMIT, and today's count stops at RECENT rows, shown as RECENT+."""
     ids = project_ids()
-    company = ids is ALL
-    values = dict(start=start_of_today()) if company else dict(start=start_of_today(), estates=sorted(ids))
-    figures = {row.form: row for row in db.session.execute(catalogue_statement(company), values)}
-    ordered = ordered_forms()
+    figures = form_figures(ids)
     groups = {code: [] for code in GROUPS}
-    for name, model in ordered:
-        total = figures[name].total
+    for name, model in ordered_forms():
+        total, today = figures[name]
         groups[model.__form__.group].append(dict(
-            form=model.__form__, url=url_for(f"{name}.index_view"), today=figures[name].today,
-            total=total if company or total <= TOTAL_LIMIT else f"{TOTAL_LIMIT}+"))
+            form=model.__form__, url=url_for(f"{name}.index_view"), today=today,
+            total=total if ids is ALL or total <= TOTAL_LIMIT else f"{TOTAL_LIMIT}+"))
     return groups
 
 
@@ -126,31 +142,12 @@ def assigned_to(user, limit=12):
     return total, sorted(rows, key=lambda row: (row.due_at is None, as_utc(row.due_at) if row.due_at else 0))[:limit]
 
 
-EARLY_DAYS = 7  # in a month's first week its figures are thin: last month is shown beside them
-
-
-def _month(project, start, end):
-    """One month's headline figures and the charts that have something to draw."""
-    complaints = compute("complaint_summary", project, start, end)
-    team = compute("service_team_statistic", project, start, end)
-    keys = ("calls_visits_count", "work_orders_issued", "work_orders_overdue")
-    charts = [chart for chart in complaints.charts[:2] if any(value for value in chart.values if value)]
-    return dict(start=start, end=end, charts=charts,
-                items=[item for item in team.items if item.key in keys] + complaints.items)
-
-
 def month_panel():
     """This month so far, and early in a month last month beside it: the complaint summary's and team's figures."""
     project = default_project()
     if project is None:
         return None
-    today = local_today()
-    start = today.replace(day=1)
-    months = [_month(project, start, today)]
-    if today.day <= EARLY_DAYS:
-        last_end = start - timedelta(days=1)
-        months.insert(0, _month(project, last_end.replace(day=1), last_end))
-    return dict(project=project, months=months)
+    return dict(project=project, months=month_figures(project.id, panel_months(local_today())))
 
 
 class HomeView(Secured, AdminIndexView):

@@ -27,32 +27,28 @@ def collector_paused():
 def create_app(overrides=None) -> Flask:
     """Build the application: configuration, extensions, views and commands."""
     with collector_paused():
-        return _build(overrides)
+        app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+        app.url_rule_class = LazyBuildRule
+        config.load(app, overrides)
 
+        db.init_app(app)
+        migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True,
+                         compare_type=True)
+        babel.init_app(app, locale_selector=select_locale)
+        csrf.init_app(app)
+        login_manager.init_app(app)
 
-def _build(overrides) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
-    app.url_rule_class = LazyBuildRule
-    config.load(app, overrides)
+        from . import domains, models, reports  # noqa: F401  (every form and model, the session hooks, the reactions)
+        from .cli import register_commands
+        from .security import init_security
+        from .views import init_views
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True,
-                     compare_type=True)
-    babel.init_app(app, locale_selector=select_locale)
-    csrf.init_app(app)
-    login_manager.init_app(app)
+        init_security(app)
+        init_views(app)
+        register_commands(app)
 
-    from . import domains, models, reports  # noqa: F401  (every form and model, the session hooks, the reactions)
-    from .cli import register_commands
-    from .security import init_security
-    from .views import init_views
+        @app.get("/")
+        def index():
+            return redirect(url_for("admin.index"))
 
-    init_security(app)
-    init_views(app)
-    register_commands(app)
-
-    @app.get("/")
-    def index():
-        return redirect(url_for("admin.index"))
-
-    return app
+        return app

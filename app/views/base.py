@@ -89,7 +89,11 @@ def _format_bool_text(view, value, name):
 
 
 def _choice_formatter(choices):
-    return lambda view, context, model, name: choices.label(getattr(model, name))
+    def formatter(view, context, model, name):
+        return choices.label(getattr(model, name))
+
+    formatter.choices = choices  # an export reads the labels once, not a lazy label per cell (export_cell)
+    return formatter
 
 
 ROW_LINKS = (".details_view", ".edit_view")  # the links of every row of a list, which differ only by the id
@@ -497,9 +501,21 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
         formatter = self.column_formatters_export.get(name)
         choices = self._column_choices_map.get(name)
         type_formatters = tuple(self.column_type_formatters_export.items())
+        coded = getattr(formatter, "choices", None)
+        if coded is not None:  # a coded column: its labels in this request's language, made plain once
+            labels = {code: str(label) for code, label in coded.labels.items()}
+
+            def label(record):
+                code = getattr(record, name)
+                return defused(labels.get(code, code or ""))
+
+            return label
+
+        # rec_getattr walks a.b (a may be None); a plain name is one getattr, as rec_getattr gives it
+        read = (lambda record: rec_getattr(record, name)) if "." in name else (lambda record: getattr(record, name, None))
 
         def cell(record):
-            value = formatter(self, None, record, name) if formatter else rec_getattr(record, name)
+            value = formatter(self, None, record, name) if formatter else read(record)
             if choices:
                 return defused(choices.get(value) or value)
             for kind, type_formatter in type_formatters:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import FORMS
 from app.models.types import clock_at
+from app.views.export import xlsx_cell
 from app.views import export as export_module
 from tests.conftest import count_for, mine
 
@@ -94,3 +95,8 @@ def test_export_follows_the_lists_filter(app, client_for):
         expected = count_for("clerk", model, model.category == category)
     rows = csv_rows(client_for("clerk").get(f"/admin/call_visit_log/export/csv/?flt0_{index}={category}"))
     assert len(rows) - 1 == expected
+
+
+def test_an_xlsx_cell_keeps_numbers_leaves_blanks_empty_and_drops_what_excel_refuses():
+    assert [xlsx_cell(v) for v in (None, "", 3, 2.5, "王芳", "a\x01b\x1f", "行一\n行二", True)] == \
+        [None, None, 3, 2.5, "王芳", "ab", "行一\n行二", "True"]

@@ -36,16 +36,18 @@ def attachment(filename: str) -> dict:
 
 def display_width(value) -> int:
     """Columns a value takes in a spreadsheet: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in ("" if value is None else str(value)))
 
 
 def xlsx_cell(value):
-    """Numbers stay numbers; everything else is its text, without the control characters XLSX refuses."""
-    if value is None:
-        return ""
+    """Numbers stay numbers; blank stays an empty cell; everything else is its text, without the control characters
+    XLSX refuses."""
+    if value is None or value == "":
+        return None  # openpyxl writes no cell at all for None: a third of a register's cells are blank
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    value = str(value)
+    return value if value.isprintable() else ILLEGAL_CHARACTERS_RE.sub("", value)  # printable: no control character
 
 
 class ExportMixin:

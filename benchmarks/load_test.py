@@ -29,7 +29,9 @@ USERS = {"clerk": "clerk-demo-1", "clerk2": "clerk-demo-2", "manager": "manager-
 SEATS = ("clerk", "clerk2", "clerk", "manager", "clerk2", "clerk", "manager", "director")  # who the i-th user is
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 DETAILS = re.compile(r'/admin/(call_visit_log|complaint_ticket)/details/\?id=(\d+)')
-STEP = re.compile(r'action="([^"]*/transition/[^"]+)"')
+STEP = re.compile(r'<form[^>]*action="([^"]*/transition/[^"]+)"[^>]*>(.*?)</form>', re.S)  # a step and its fields
+CHOICE = re.compile(r'<select[^>]*name="([^"]+)"[^>]*>.*?<option[^>]*value="([^"]+)"', re.S)  # its first real option
+REFUSED = "refused"  # the app said no to a step (a rule of the flow): an answer, not an error, counted apart
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -76,7 +78,9 @@ def create_call(browser, rnd):
     if status != 200:
         return status
     project = re.search(r'name="project"[^>]*>.*?<option[^>]*value="(\d+)"', page, re.S)
-    staff = re.search(r'name="received_by"[^>]*>.*?<option[^>]*value="(\d+)"', page, re.S)
+    # the receiver: the clerk himself, preset in a type-ahead (an estate of many staff) or the first of a short list
+    staff = (re.search(r'name="received_by"[^>]*type="hidden"[^>]*value="(\d+)"', page)
+             or re.search(r'name="received_by"[^>]*>.*?<option[^>]*value="(\d+)"', page, re.S))
     # the room, as the clerk types it into the type-ahead: an owner's call is filed against a unit
     status, found = browser.get(f"/admin/call_visit_log/ajax/lookup/?name=unit&query={rnd.randrange(1, 10)}")
     units = re.findall(r"\[(\d+),", found) if status == 200 else []
@@ -91,20 +95,21 @@ def create_call(browser, rnd):
 
 
 def take_step(browser, rnd):
-    """Open a complaint and take the first step its page offers (or only read it when none is open)."""
+    """Open a complaint and take a step its page offers, its choices made (or only read it when none is open)."""
     ids = browser.seen["complaint_ticket"] or ["1"]
     record = rnd.choice(ids)
     status, page = browser.get(f"/admin/complaint_ticket/details/?id={record}")
-    step = STEP.search(page)
-    if status != 200 or step is None:
+    steps = [(action, body) for action, body in STEP.findall(page) if "disabled" not in body]
+    if status != 200 or not steps:
         return status
-    status, _ = browser.post(step.group(1).replace("&amp;", "&"), {"csrf_token": TOKEN.search(page).group(1),
-                                                                   "comment": "负载测试"})
+    action, body = rnd.choice(steps)
+    form = {"csrf_token": TOKEN.search(page).group(1), "comment": "负载测试", **dict(CHOICE.findall(body))}
+    status, _ = browser.post(action.replace("&amp;", "&"), form)
     if status != 302:
         return status
     # a step done and a step refused both redirect to the record: its page says which, as the browser shows it
     status, page = browser.get(f"/admin/complaint_ticket/details/?id={record}")
-    return "step refused" if status == 200 and "已完成操作" not in page else status
+    return REFUSED if status == 200 and "已完成操作" not in page else status
 
 
 def mix(role):
@@ -177,14 +182,15 @@ def pct(samples, q):
 
 def report(users, results, elapsed, client_cpu):
     print(f"\n{users} users: {len(results)} requests in {elapsed:.1f}s = {len(results) / elapsed:.1f} req/s, "
-          f"{sum(1 for r in results if r[2] != 200)} errors; the load generator itself used {client_cpu:.1f} s of CPU "
-          f"({client_cpu / elapsed:.0%} of a core) on the machine that serves")
-    print(f"{'case':<16}{'n':>6}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
+          f"{sum(1 for r in results if r[2] not in (200, REFUSED))} errors; the load generator itself used "
+          f"{client_cpu:.1f} s of CPU ({client_cpu / elapsed:.0%} of a core) on the machine that serves")
+    print(f"{'case':<16}{'n':>6}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}{'refused':>9}")
     for case in sorted({r[0] for r in results}):
         times = sorted(ms for c, ms, _ in results if c == case)
-        errors = [status for c, _, status in results if c == case and status != 200]
+        errors = [status for c, _, status in results if c == case and status not in (200, REFUSED)]
+        refused = sum(1 for c, _, status in results if c == case and status == REFUSED)
         print(f"{case:<16}{len(times):>6}{len(times) / elapsed:>8.1f}{statistics.median(times):>8.0f}"
-              f"{pct(times, .95):>8.0f}{pct(times, .99):>8.0f}{len(errors):>8}"
+              f"{pct(times, .95):>8.0f}{pct(times, .99):>8.0f}{len(errors):>8}{refused:>9}"
               + (f"  {sorted(set(map(str, errors)))}" if errors else ""))
 
 

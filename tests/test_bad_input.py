@@ -190,6 +190,14 @@ def test_text_with_nul_bidi_or_too_long_is_refused(app, client_for):
         assert rows(Owner) == before
 
 
+def test_a_reference_out_of_reach_is_refused_in_chinese(app, client_for):
+    """A crafted id of a staff member no one may choose gets Flask-Admin's own message, translated like the rest."""
+    form = {"contact_at": "2026-11-18 09:00", "contact_mode": "call", "caller_kind": "visitor", "name": "王芳",
+            "category": "service", "matter": "咨询", "routing": "settled", "received_by": "999999"}
+    response = client_for("clerk").post("/admin/call_visit_log/new/", data=form)
+    assert response.status_code == 200 and "选择的值无效" in response.text and "Not a valid choice" not in response.text
+
+
 def test_year_one_and_9999_refused_in_forms_and_flow_steps(app, client_for):
     """Years 1 and 9999 in a date-time field and in a flow step's input are refused with the window's message."""
     client = client_for("clerk")

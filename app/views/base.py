@@ -25,7 +25,7 @@ from .badges import word_formatters
 from .dossier import DOSSIERS
 from .entry import PICKER_FIELDS, later_fields, start_blank
 from .export import ExportMixin
-from .fields import ActiveLoader, DeskFilterConverter
+from .fields import ActiveLoader, DeskFilterConverter, DeskForm
 from .listing import ROW_ID, ListingMixin, indexed
 from .privacy import PrivacyMixin, masked_overrides, privacy_formatters
 from .search import IndexedSearch
@@ -156,6 +156,7 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
     can_view_details = True
     can_set_page_size = True
     page_size = 20
+    form_base_class = DeskForm
     export_types = ["csv", "xlsx"]
     details_modal = False
     edit_modal = False

@@ -6,7 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
+from flask_admin import babel as admin_babel
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.form import BaseForm
 from flask_admin.contrib.sqla.filters import FilterConverter
 from flask_admin.model.filters import convert
 
@@ -19,6 +21,22 @@ from ..scoping import get_visible, scoped
 from .declared import field_info, label_for
 from .entry import parse_local, parse_typed
 from .typeahead import labels, narrowed
+
+
+class DeskTranslations(admin_babel.Translations):
+    """A form's messages in the user's language: WTForms' own, and Flask-Admin's fields' ("Not a valid choice"),
+    which Flask-Admin's form looks up in WTForms' catalogue only and so left in English."""
+
+    def gettext(self, string):
+        found = super().gettext(string)
+        return found if found != string else admin_babel.gettext(string)
+
+
+class DeskForm(BaseForm):
+    """Flask-Admin's form base (ModelView.form_base_class) with every message translated."""
+
+    class Meta(BaseForm.Meta):
+        _translations = DeskTranslations()
 
 
 class ActiveLoader(QueryAjaxModelLoader):

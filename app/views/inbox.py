@@ -12,7 +12,6 @@ from flask_login import current_user
 from ..extensions import db
 from ..i18n import text
 from ..models import FORMS
-from ..models.fields import snake
 from ..models.types import as_utc, utcnow
 from ..models.workflow import TransitionLog
 from ..records import edits_read_once
@@ -156,15 +155,18 @@ def waiting_for(user, limit=None, endpoint=None):
 def _waiting_in(name, model, flow, where, user, limit):
     """The records of one form waiting for a step of this user."""
     out = []
-    entered = (sa.select(TransitionLog.row_id, sa.func.max(TransitionLog.at).label("at"))
-               .where(TransitionLog.table_name == model.__tablename__).group_by(TransitionLog.row_id).subquery())
-    since = sa.func.coalesce(entered.c.at, model.created_at)
+    # when the record entered its state, looked up for the waiting records alone (the log's row index), not by
+    # grouping the whole table's log: a company's complaints leave a million steps
+    entered = (sa.select(sa.func.max(TransitionLog.at))
+               .where(TransitionLog.table_name == model.__tablename__, TransitionLog.row_id == model.id)
+               .correlate(model).scalar_subquery())
+    since = sa.func.coalesce(entered, model.created_at)
     rows = db.session.execute(
-        scoped(sa.select(model, since).outerjoin(entered, entered.c.row_id == model.id), model, user).where(where)
+        scoped(sa.select(model, since), model, user).where(where)
         .order_by(since).limit(limit)
-        # the queue shows what the request is and who asks, not the record's whole graph
-        .options(orm.lazyload("*"), orm.selectinload(model.created_by).lazyload("*"),
-                 *([orm.selectinload(model.unit).lazyload("*")] if hasattr(model, "unit") else [])))
+        # the queue shows what the request is and who asks, not the record's whole graph; joined, not a statement each
+        .options(orm.lazyload("*"), orm.joinedload(model.created_by).lazyload("*"),
+                 *([orm.joinedload(model.unit).lazyload("*")] if hasattr(model, "unit") else [])))
     for record, at in rows:
         state = getattr(record, flow.field)
         steps = tuple(t for t in flow.inbox_steps() if state in t.source and may_take(record, t, user))

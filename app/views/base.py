@@ -8,7 +8,6 @@ from flask_admin import BaseView, babel
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import BaseForm
 from flask_admin.model.form import InlineFormAdmin
-from flask_admin.tools import rec_getattr
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -92,13 +91,23 @@ def _choice_formatter(choices):
     def formatter(view, context, model, name):
         return choices.label(getattr(model, name))
 
-    formatter.choices = choices  # an export reads the labels once, not a lazy label per cell (export_cell)
+    formatter.choices = choices  # a list page or an export reads the labels once (ListingMixin.column_reader)
     return formatter
 
 
 ROW_LINKS = (".details_view", ".edit_view")  # the links of every row of a list, which differ only by the id
 
-KEPT_URLS = 20_000  # URLs kept per process before they are forgotten all at once
+KEPT = 20_000  # entries a per-process cache holds before it is emptied at once
+
+
+def kept(store, key, make):
+    """make(), kept in the app's `store` under key: a few thousand URLs or strings, emptied when full."""
+    values = current_app.extensions.setdefault(store, {})
+    if key not in values:
+        if len(values) >= KEPT:
+            values.clear()
+        values[key] = make()
+    return values[key]
 
 
 def kept_url(endpoint, kwargs, route):
@@ -107,17 +116,13 @@ def kept_url(endpoint, kwargs, route):
     so nothing else changes it."""
     if not has_request_context():
         return route(endpoint, **kwargs)
-    try:  # with each argument's type: page=1 and page=True are equal keys but different URLs
-        key = (request.script_root, request.blueprint, endpoint, *((k, type(v), v) for k, v in kwargs.items()))
-        urls = current_app.extensions.setdefault("kept_urls", {})
-        url = urls.get(key)
+    # with each argument's type: page=1 and page=True are equal keys but different URLs
+    key = (request.script_root, request.blueprint, endpoint, *((k, type(v), v) for k, v in kwargs.items()))
+    try:
+        hash(key)
     except TypeError:  # an argument that cannot be a key (a list): routed each time
         return route(endpoint, **kwargs)
-    if url is None:
-        if len(urls) >= KEPT_URLS:
-            urls.clear()
-        url = urls[key] = route(endpoint, **kwargs)
-    return url
+    return kept("kept_urls", key, lambda: route(endpoint, **kwargs))
 
 
 def kept_gettext(string, **variables):
@@ -125,13 +130,7 @@ def kept_gettext(string, **variables):
     up once per app, language and string: the catalogues do not change while the app serves."""
     if variables:
         return babel.gettext(string, **variables)
-    texts = current_app.extensions.setdefault("kept_gettext", {})
-    key = (str(get_locale()), string)
-    if key not in texts:
-        if len(texts) >= KEPT_URLS:
-            texts.clear()
-        texts[key] = babel.gettext(string)
-    return texts[key]
+    return kept("kept_gettext", (str(get_locale()), string), lambda: babel.gettext(string))
 
 
 # Flask-Admin's per-view caches that DeclaredModelView scaffolds on first use
@@ -497,34 +496,10 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
         return self.export_cell(name)(model)
 
     def export_cell(self, name):
-        """Flask-Admin's get_export_value for one column as a function of the record, its formatter, choices and type
-        formatters looked up once per export rather than once per cell (benchmarks/list_views.py)."""
-        formatter = self.column_formatters_export.get(name)
-        choices = self._column_choices_map.get(name)
-        type_formatters = tuple(self.column_type_formatters_export.items())
-        coded = getattr(formatter, "choices", None)
-        if coded is not None:  # a coded column: its labels in this request's language, made plain once
-            labels = {code: str(label) for code, label in coded.labels.items()}
-
-            def label(record):
-                code = getattr(record, name)
-                return defused(labels.get(code, code or ""))
-
-            return label
-
-        # rec_getattr walks a.b (a may be None); a plain name is one getattr, as rec_getattr gives it
-        read = (lambda record: rec_getattr(record, name)) if "." in name else (lambda record: getattr(record, name, None))
-
-        def cell(record):
-            value = formatter(self, None, record, name) if formatter else read(record)
-            if choices:
-                return defused(choices.get(value) or value)
-            for kind, type_formatter in type_formatters:
-                if isinstance(value, kind):
-                    return defused(type_formatter(self, value, name))
-            return defused(value)
-
-        return cell
+        """Flask-Admin's get_export_value for one column as a function of the record, looked up once per export
+        rather than once per cell (benchmarks/list_views.py)."""
+        value_of = self.column_reader(name, self.column_formatters_export, self.column_type_formatters_export)
+        return lambda record: defused(value_of(record))
 
 
 class LookupView(FlowStepsMixin, DeclaredModelView):

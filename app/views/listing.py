@@ -156,24 +156,40 @@ class ListingMixin:
         return write
 
     def _cell_writer(self, context, name):
-        """Flask-Admin's _get_list_value for one column, escaped into its <td>, as a function of the row."""
-        formatter = self.column_formatters.get(name)
-        choices = self._column_choices_map.get(name)
-        type_formatters = tuple(self.column_type_formatters.items())
+        """One column's cell of a list row, escaped into its <td>, as a function of the row."""
+        value_of = self.column_reader(name, self.column_formatters, self.column_type_formatters, context)
         opening = f'<td class="col-{escape(name)}">'
+        return lambda row: f"{opening}{escape(value_of(row))}</td>"
 
-        def cell(row):
-            value = formatter(self, context, row, name) if formatter is not None else rec_getattr(row, name)
+    def column_reader(self, name, formatters, type_formatters, context=None):
+        """Flask-Admin's _get_list_value for one column as a function of the record, for a list page or an export:
+        its formatter, choices and type formatters looked up once, and a coded column's labels made plain once in
+        the request's language, not a lazy label per cell."""
+        formatter = formatters.get(name)
+        coded = getattr(formatter, "choices", None)  # set by base._choice_formatter
+        if coded is not None:
+            labels = {code: str(label) for code, label in coded.labels.items()}
+
+            def label(record):
+                code = getattr(record, name)
+                return labels.get(code, code or "")
+
+            return label
+        choices = self._column_choices_map.get(name)
+        type_formatters = tuple(type_formatters.items())
+        # rec_getattr walks a.b (a may be None); a plain name is one getattr, as rec_getattr gives it
+        read = (lambda record: rec_getattr(record, name)) if "." in name else (lambda record: getattr(record, name, None))
+
+        def value(record):
+            found = formatter(self, context, record, name) if formatter is not None else read(record)
             if choices:
-                value = choices.get(value) or value
-            else:
-                for kind, type_formatter in type_formatters:
-                    if isinstance(value, kind):
-                        value = type_formatter(self, value, name)
-                        break
-            return f"{opening}{escape(value)}</td>"
+                return choices.get(found) or found
+            for kind, type_formatter in type_formatters:
+                if isinstance(found, kind):
+                    return type_formatter(self, found, name)
+            return found
 
-        return cell
+        return value
 
     def get_count_query(self):
         # count(*), not Flask-Admin's count('*'), which SQLite receives as count(?) and runs 2.5x slower

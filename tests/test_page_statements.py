@@ -1,9 +1,12 @@
 """No page sends a statement per record: every page of benchmarks/every_page.py sends as many statements over
 1,000 records per form as over 10."""
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import FORMS
+from app.models.types import utcnow
 from benchmarks.every_page import clients, pages, visit
 
 
@@ -70,3 +73,33 @@ def test_statements_stay_flat_as_records_grow(app):
     assert sum(grown.values()) >= 50  # nearly every form took 1,000 copies of its rows
     rising = {page: (small[page], large[page]) for page in walk if large[page] > small[page]}
     assert rising == {}
+
+
+def copies(model, n, **values):
+    """Add n rows to the first estate, copies of its newest with `values` set and each reference spread over the
+    lookup rows (each copy shows its own room or person)."""
+    table = model.__table__
+    columns = [c for c in table.columns if c.name not in ("id", "serial_no")]
+    added = 0
+    while added < n:
+        source = sa.select(*(sa.literal(values[c.name], c.type).label(c.name) if c.name in values
+                             else spread(table, c) for c in columns)
+                           ).where(table.c.project_id == 1).order_by(table.c.id.desc()).limit(n - added)
+        added += db.session.execute(sa.insert(table).from_select([c.name for c in columns], source)).rowcount
+    db.session.commit()
+
+
+def test_home_and_due_list_show_each_rows_references_without_a_statement_each(app):
+    """A clerk's home shows today's calls with their rooms, and every due list each item's person: joined to the
+    rows, so ten of them send no more statements than none (the flat test above keeps today's count alike)."""
+    by_role = clients(app)
+    walk = [("clerk", "/admin/"), ("clerk", "/admin/due/"), ("manager", "/admin/"), ("manager", "/admin/due/")]
+    before = statements(app, by_role, walk, warm_up=True)
+    call, complaint = FORMS["call_visit_log"], FORMS["complaint_ticket"]
+    with app.app_context():
+        now = utcnow()
+        copies(call, 10, contact_at=now, created_at=now)
+        copies(complaint, 10, status="in_progress", due_at=now - timedelta(hours=2))
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(call).where(call.contact_at == now)) == 10
+    after = statements(app, by_role, walk, warm_up=False)
+    assert after == before

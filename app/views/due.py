@@ -67,8 +67,10 @@ class DueItem:
 
 
 def _only(*relationships):
-    """Load a row's columns and just the people shown beside it, not its whole graph of references."""
-    return [orm.lazyload("*"), *(orm.selectinload(rel).lazyload("*") for rel in relationships)]
+    """Load a row's columns and just the people shown beside it, not its whole graph of references.
+
+    Joined, not a SELECT each: every one is a many-to-one, so the rows stay one per record (issue 12)."""
+    return [orm.lazyload("*"), *(orm.joinedload(rel).lazyload("*") for rel in relationships)]
 
 
 def _end_of(day):

@@ -119,7 +119,9 @@ def todays_calls(project_id):
     if project_id is not None:
         query = query.where(call.project_id == project_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    return total, db.session.scalars(query.order_by(call.contact_at.desc()).limit(TODAYS_CALLS)).all()
+    # the room is shown beside each call: joined, not a SELECT per call
+    calls = query.order_by(call.contact_at.desc()).limit(TODAYS_CALLS).options(orm.joinedload(call.unit).lazyload("*"))
+    return total, db.session.scalars(calls).all()
 
 
 def assigned_to(user, limit=12):

@@ -103,3 +103,23 @@ def test_home_and_due_list_show_each_rows_references_without_a_statement_each(ap
         assert db.session.scalar(sa.select(sa.func.count()).select_from(call).where(call.contact_at == now)) == 10
     after = statements(app, by_role, walk, warm_up=False)
     assert after == before
+
+
+def test_the_signed_in_user_is_read_with_roles_and_estates_in_one_statement(app):
+    """Every request reads its user: the roles and estates every page checks come in the same statement."""
+    from app.models import User
+    from app.views.auth import load_user
+
+    sent = []
+    listener = lambda *args: sent.append(1)  # noqa: E731
+    with app.test_request_context():
+        manager = db.session.scalar(sa.select(User).filter_by(username="manager"))
+        session_id = manager.get_id()
+        db.session.expunge_all()
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            user = load_user(session_id)
+            assert user.role_codes == {"manager"} and [p.code for p in user.projects] == ["CHGY"]
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(sent) == 1

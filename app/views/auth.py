@@ -5,6 +5,7 @@ from urllib.parse import urlparse
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from sqlalchemy import orm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import InputRequired
 
@@ -21,7 +22,9 @@ bp = Blueprint("auth", __name__)
 def load_user(session_id):
     """The user of a session or remember cookie whose token is still the account's current one."""
     user_id, _, token = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() and token else None
+    # one statement for the user, roles and estates, read on every request (issue 12: three made a list page's floor)
+    signed_in = (orm.joinedload(User.roles), orm.joinedload(User.projects))
+    user = db.session.get(User, int(user_id), options=signed_in) if user_id.isdigit() and token else None
     if user is None or not user.is_active or not secrets.compare_digest(token, user.session_token):
         return None
     return user

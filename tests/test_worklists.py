@@ -117,6 +117,26 @@ def test_the_due_list_has_mine_keys_permits_and_bookings(app, ctx):
     assert client_of(app, "clerk").get("/admin/due/?mine=1").status_code == 200
 
 
+def test_the_due_list_pages_the_earliest_first(app, ctx, monkeypatch):
+    monkeypatch.setattr("app.views.due.PAGE_SIZE", 2)
+    with signed_in(app, "clerk"):
+        total = due_count(horizon=utcnow() + timedelta(hours=24))
+        earliest = [f"/admin/{item.endpoint}/details/?id={item.record.id}\"" for item in due_items(limit=6)]
+    assert total > 4  # three pages at least
+    clerk = client_of(app, "clerk")
+    pages = [clerk.get(f"/admin/due/?page={page}").text for page in (0, 1, 2)]
+    for number, page in enumerate(pages):
+        shown = [link for link in earliest if link in page]
+        assert shown == earliest[2 * number:2 * number + 2], number
+        assert f"按到期先后显示第 {2 * number + 1}–{2 * number + 2} 条,共 {total} 条" in page
+    assert 'href="/admin/due/?page=1"' in pages[0]  # the pager
+    last = clerk.get("/admin/due/?page=99999")
+    assert last.status_code == 200 and f"共 {total} 条" in last.text
+    for wrong in ("abc", "-3", "1e9", "2.5"):  # not a page number: refused as on every list (guard.check_numbers)
+        page = clerk.get(f"/admin/due/?page={wrong}")
+        assert page.status_code == 400 and "请求无效" in page.text
+
+
 def test_a_booking_is_due_when_it_opens_and_late_when_not_checked(app, ctx):
     booking = mine(FORMS["public_area_booking"], FORMS["public_area_booking"].status.in_(("approved", "paid")))
     if booking is None:  # the demo's bookings are all decided: put one on the calendar tomorrow

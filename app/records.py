@@ -2,6 +2,7 @@
 deadline anchors, four eyes on decisions, and its documents going with it when it is deleted."""
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -38,16 +39,22 @@ def anchor_errors(record, data):
 
 def edited_by(record, user) -> bool:
     """Whether `user` changed a field of the record's own form (not one a flow step fills) at any time."""
-    mapper = sa.inspect(type(record))
-    flow = flow_of(type(record))
+    return not _form_columns(type(record)).isdisjoint(_edits_of(record.__tablename__, user.id, record.id))
+
+
+@cache
+def _form_columns(model) -> frozenset:
+    """The columns of the form's own fields, not those a flow step fills (the same for every record of it)."""
+    mapper = sa.inspect(model)
+    flow = flow_of(model)
     owned = flow.step_fields() if flow else set()
     columns = set()
-    for name in editable_fields(type(record)):
+    for name in editable_fields(model):
         if name in owned:
             continue
         rel = mapper.relationships.get(name)
         columns.update(c.key for c in rel.local_columns) if rel is not None else columns.add(name)
-    return bool(columns & _edits_of(record.__tablename__, user.id).get(record.id, set()))
+    return frozenset(columns)
 
 
 _EDITS_READ_ONCE: ContextVar = ContextVar("edits_read_once", default=None)
@@ -55,26 +62,45 @@ _EDITS_READ_ONCE: ContextVar = ContextVar("edits_read_once", default=None)
 
 @contextmanager
 def edits_read_once():
-    """Inside, who edited what is read once per table and user: for a page that checks a whole queue (and
-    writes nothing meanwhile), not one query per record."""
-    token = _EDITS_READ_ONCE.set({})
+    """Inside, who edited what is read once for all the records a page checks (see checking), not one query per
+    record; the page writes nothing meanwhile."""
+    token = _EDITS_READ_ONCE.set({"queued": {}, "read": {}})
     try:
         yield
     finally:
         _EDITS_READ_ONCE.reset(token)
 
 
-def _edits_of(table_name, user_id):
-    """{row id: columns} that one user has changed in one table."""
+def checking(records):
+    """Inside edits_read_once: these records are about to be checked, so the first check reads all of theirs."""
     cache = _EDITS_READ_ONCE.get()
-    cache = cache if cache is not None else {}
-    if (table_name, user_id) not in cache:
-        edits = {}
-        for row_id, changes in db.session.execute(sa.select(AuditLog.row_id, AuditLog.changes).where(
-                AuditLog.table_name == table_name, AuditLog.action == "update", AuditLog.user_id == user_id)):
-            edits.setdefault(row_id, set()).update(changes or {})
-        cache[(table_name, user_id)] = edits
-    return cache[(table_name, user_id)]
+    if cache is not None:
+        for record in records:
+            cache["queued"].setdefault(record.__tablename__, set()).add(record.id)
+
+
+def _edits_of(table_name, user_id, row_id):
+    """The columns one user has changed in one row."""
+    cache = _EDITS_READ_ONCE.get()
+    if cache is None:
+        return _read_edits(table_name, user_id, {row_id})[row_id]
+    read = cache["read"]
+    if (table_name, user_id, row_id) not in read:
+        row_ids = cache["queued"].pop(table_name, set()) | {row_id}
+        read.update(((table_name, user_id, found), columns)
+                    for found, columns in _read_edits(table_name, user_id, row_ids).items())
+    return read[table_name, user_id, row_id]
+
+
+def _read_edits(table_name, user_id, row_ids):
+    """{row id: columns} one user has changed in these rows, off the log's row index: by the rows, not by the
+    user's whole history in the table, which grows with every step a manager takes (issue 12)."""
+    edits = {row_id: set() for row_id in row_ids}
+    for row_id, changes in db.session.execute(sa.select(AuditLog.row_id, AuditLog.changes).where(
+            AuditLog.table_name == table_name, AuditLog.row_id.in_(sorted(row_ids)), AuditLog.action == "update",
+            AuditLog.user_id == user_id)):
+        edits[row_id].update(changes or {})
+    return edits
 
 
 def remove_documents(record):

@@ -184,7 +184,11 @@ def test_a_complaints_received_time_is_fixed_once_its_flow_started(app, client_f
 
 
 def test_whoever_edited_a_request_may_not_decide_it(app):
+    from app.views.inbox import waiting_for
     from app.workflow import perform
+
+    def waiting(user):  # the inbox reads who edited what for its whole queue at once
+        return {item.key for item in waiting_for(user, endpoint="public_area_booking")}
 
     model = FORMS["public_area_booking"]
     with app.test_request_context():
@@ -195,9 +199,11 @@ def test_whoever_edited_a_request_may_not_decide_it(app):
         for booking in (record, untouched):  # a clerk's requests waiting for the manager
             booking.status, booking.created_by_id = "submitted", clerk.id
         db.session.commit()
+        assert {f"public_area_booking:{record.id}", f"public_area_booking:{untouched.id}"} <= waiting(manager)
         assert "您修改过该申请的内容,须由他人审批" not in perform(untouched, "approve", manager)
         record.applicant_name = "改过的申请人"
         db.session.commit()
+        assert f"public_area_booking:{record.id}" not in waiting(manager)
         reasons = perform(record, "approve", manager)
         assert "您修改过该申请的内容,须由他人审批" in reasons
         assert db.session.get(model, record.id).status == "submitted"

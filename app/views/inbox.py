@@ -14,7 +14,7 @@ from ..i18n import text
 from ..models import FORMS
 from ..models.types import as_utc, utcnow
 from ..models.workflow import TransitionLog
-from ..records import edits_read_once
+from ..records import checking, edits_read_once
 from ..scoping import ALL, estate_condition, get_visible, project_ids, scoped
 from ..workflow import finish, flow_of, may_act, may_take, perform
 from .base import SecuredView
@@ -166,7 +166,8 @@ def _waiting_in(name, model, flow, where, user, limit):
         .order_by(since).limit(limit)
         # the queue shows what the request is and who asks, not the record's whole graph; joined, not a statement each
         .options(orm.lazyload("*"), orm.joinedload(model.created_by).lazyload("*"),
-                 *([orm.joinedload(model.unit).lazyload("*")] if hasattr(model, "unit") else [])))
+                 *([orm.joinedload(model.unit).lazyload("*")] if hasattr(model, "unit") else []))).all()
+    checking(record for record, _ in rows)  # who edited which of them: read for all at the first check
     for record, at in rows:
         state = getattr(record, flow.field)
         steps = tuple(t for t in flow.inbox_steps() if state in t.source and may_take(record, t, user))

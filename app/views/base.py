@@ -25,7 +25,7 @@ from .dossier import DOSSIERS
 from .entry import PICKER_FIELDS, later_fields, start_blank
 from .export import ExportMixin
 from .fields import ActiveLoader, DeskFilterConverter, DeskForm
-from .listing import ROW_ID, ListingMixin, indexed
+from .listing import ROW_ID, ROW_LINKS, ListingMixin, indexed
 from .privacy import PrivacyMixin, masked_overrides, privacy_formatters
 from .search import IndexedSearch
 from .steps import FlowStepsMixin
@@ -95,7 +95,7 @@ def _choice_formatter(choices):
     return formatter
 
 
-ROW_LINKS = (".details_view", ".edit_view")  # the links of every row of a list, which differ only by the id
+ROW_ENDPOINTS = {endpoint for endpoint, _icon in ROW_LINKS.values()}  # a list row's links, which differ by the id
 
 KEPT = 20_000  # entries a per-process cache holds before it is emptied at once
 
@@ -248,7 +248,7 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
     def get_url(self, endpoint, **kwargs):
         """A list's row links are routed once per page and the id filled in, not routed twice per row; any other
         URL (a sort, a page, a stylesheet: some 40 a list page) is routed once and kept (`kept_url`)."""
-        if endpoint not in ROW_LINKS or kwargs.keys() != {"id", "url"}:
+        if endpoint not in ROW_ENDPOINTS or kwargs.keys() != {"id", "url"}:
             return kept_url(endpoint, kwargs, super().get_url)
         routed = g.setdefault("row_links", {})
         key = (request.script_root, self.endpoint, endpoint, kwargs["url"])

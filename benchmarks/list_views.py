@@ -24,7 +24,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import render_template_string
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter
 from flask_migrate import upgrade
@@ -161,8 +160,14 @@ def add_floor(app, view):
         query = query.add_columns(getattr(target, label_column(rel.mapper.class_))).outerjoin(
             target, getattr(model, name))
     query = query.order_by(model.id.desc()).limit(20)
-    app.add_url_rule("/bench/floor", "bench_floor",
-                     lambda: render_template_string(FLOOR_PAGE, rows=db.session.execute(query).all()))
+    template = app.jinja_env.from_string(FLOOR_PAGE)  # compiled once, as Flask's loader keeps a file's template
+
+    def floor():
+        context = {"rows": db.session.execute(query).all()}
+        app.update_template_context(context)  # the context processors a page runs: the signed-in user among them
+        return template.render(context)
+
+    app.add_url_rule("/bench/floor", "bench_floor", floor)
 
 
 def measure(fns, counter, few=None):

@@ -10,6 +10,7 @@ from flask_admin.form import BaseForm
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from wtforms.validators import ValidationError
 
@@ -258,11 +259,20 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
 
     def _get_filter_groups(self):
         """The filters' names and options are fixed when the view is built: made plain once per language."""
-        plain = self.__dict__.setdefault("_plain_filter_groups", {})
+        return self._per_language("_plain_filter_groups", super()._get_filter_groups)
+
+    def filter_groups_json(self):
+        """The filters as the list page's script reads them, encoded once per language."""
+        return self._per_language("_filter_groups_json", lambda: htmlsafe_json_dumps(
+            self._get_filter_groups(), dumps=current_app.json.dumps))
+
+    def _per_language(self, name, make):
+        """make(), kept on the view under `name` for the request's language."""
+        kept_here = self.__dict__.setdefault(name, {})
         locale = str(get_locale())
-        if locale not in plain:
-            plain[locale] = super()._get_filter_groups()
-        return plain[locale]
+        if locale not in kept_here:
+            kept_here[locale] = make()
+        return kept_here[locale]
 
     # -- estates: every query and every id goes through app/scoping.py -----------------
     def get_query(self):

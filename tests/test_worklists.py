@@ -2,6 +2,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.demo.desk import tell
@@ -12,7 +13,7 @@ from app.models import FORMS, Project, User
 from app.models.types import clock_at, utcnow
 from app.views.due import due_count, due_items
 from app.scoping import ALL
-from app.views.home import form_figures, start_of_today
+from app.views.home import catalogue_statement, form_figures, start_of_today
 from app.views.inbox import days_hours, waiting_count, waiting_for
 from app.workflow import flow_of, may_take
 from conftest import NOW, client_of, first, mine, signed_in
@@ -171,6 +172,14 @@ def test_the_catalogue_counts_the_records_made_today_in_the_users_estates(app, c
     release_by("clerk", rnd)
     release_by("clerk", rnd, created_at=start_of_today() - timedelta(minutes=1))  # yesterday's does not count
     assert (today({project.id}), today({other.id}), today(ALL)) == (before[0] + 1, before[1], before[2] + 1)
+
+
+@pytest.mark.parametrize("company", [True, False])
+def test_the_catalogue_binds_only_the_day_and_the_estates(company):
+    """PostgreSQL plans a prepared statement once only if nothing else in it is bound (its LIMITs above all):
+    otherwise the 120-part catalogue is planned on every visit of a home page."""
+    bound = catalogue_statement(company).compile().params
+    assert set(bound) == ({"start"} if company else {"start", "estates"})
 
 
 def test_a_permit_about_to_run_out_is_due_and_then_late(app, ctx, rnd):

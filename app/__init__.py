@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask, redirect, url_for
 
 from . import config
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, end_reading_with_commit, login_manager, migrate
 from .i18n import select_locale
 from .routing import LazyBuildRule
 
@@ -32,6 +32,7 @@ def create_app(overrides=None) -> Flask:
         config.load(app, overrides)
 
         db.init_app(app)
+        app.teardown_request(end_reading_with_commit)  # before db's teardown, which removes the session
         migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True,
                          compare_type=True)
         babel.init_app(app, locale_selector=select_locale)

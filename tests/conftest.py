@@ -291,7 +291,7 @@ MODULE_TIERS = {  # the tier of a module's tests that use a database (those that
     "test_surveys": "web", "test_validation": "web", "test_workflow": "web",
     "test_migrations": "slow", "test_browser": "slow", "test_browser_csp": "slow", "test_browser_entry": "slow",
     "test_print_browser": "slow", "test_browser_menu": "slow", "test_form_sections": "web",
-    "test_estates": "web", "test_records_stay_true": "web",
+    "test_estates": "web", "test_records_stay_true": "web", "test_read_transactions": "web",
 }
 DATABASE_FIXTURES = {"app", "ctx", "client_for", "demo_database", "worker_app", "tmp_path", "tmp_path_factory"}
 SLOW_FIXTURES = {"postgres_server", "base_url"}  # PostgreSQL, or the app served to a browser

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import FORMS, Owner, Resident, Unit, UnitOwner, User
-from app.models.search import repair_sqlite_index, search_condition, search_tables, searched_columns, sqlite_index_drift
+from app.models.search import (probed_ids, repair_sqlite_index, search_condition, search_tables, searched_columns,
+                               sqlite_index_drift)
 from app.scoping import scoped
 from tests.conftest import mine
 
@@ -171,12 +172,14 @@ def liked_in_order(model, search, username="clerk"):
 PAGED_TERMS = ("1380", "13912345678", "13999999999", "王芳", "CALLTEST", "1380 王芳")
 
 
-def assert_pages_are_what_like_finds(app, client, monkeypatch, factor, rnd):
+def assert_pages_are_what_like_finds(app, client, monkeypatch, factor, rnd, probe=2):
     """Every page of the call list searched for each term is that slice of what LIKE finds, whether the page came
-    from the list's first rows or from the index (the first rows a factor of the page's end)."""
+    from the index's few hits (at most `probe`), from the list's first rows (a factor of the page's end) or from the
+    index after them."""
     from app.models import search
 
     monkeypatch.setattr(search, "FIRST_TRY_FACTOR", factor)
+    monkeypatch.setattr(search, "PROBED_HITS", probe)
     model = FORMS["call_visit_log"]
     with app.app_context():
         added = add_calls(SEARCHED_CALLS, rnd)
@@ -194,9 +197,27 @@ def assert_pages_are_what_like_finds(app, client, monkeypatch, factor, rnd):
             db.session.commit()
 
 
-@pytest.mark.parametrize("factor", [1, 3, 1000])
-def test_every_searched_page_is_the_page_like_finds(app, client_for, monkeypatch, factor, rnd):
-    assert_pages_are_what_like_finds(app, client_for("clerk"), monkeypatch, factor, rnd)
+@pytest.mark.parametrize("factor, probe", [(1, 0), (3, 2), (1000, 1000)])
+def test_every_searched_page_is_the_page_like_finds(app, client_for, monkeypatch, factor, probe, rnd):
+    assert_pages_are_what_like_finds(app, client_for("clerk"), monkeypatch, factor, rnd, probe)
+
+
+@pytest.mark.parametrize("limit", [0, 3, 500])
+def test_a_probe_gathers_every_hit_or_says_there_are_more(ctx, limit):
+    """probed_ids is what LIKE finds when that is at most `limit` rows; when it gives up, LIKE finds more."""
+    answered = gave_up = 0
+    for term in sample_terms(random.Random(8), 80) + ["3-1102 1380"]:
+        for model in [FORMS[n] for n in MODELS] + [Unit, Owner, Resident]:
+            probed, liked = probed_ids(model, term, limit), found(model, term, indexed=False)
+            if len(term) < 3 or any(len(word) < 3 for word in term.split()):
+                assert probed is None, (model.__name__, term)
+            elif probed is None:
+                assert len(liked) > limit, (model.__name__, term)
+                gave_up += 1
+            else:
+                assert probed == sorted(liked), (model.__name__, term)
+                answered += 1
+    assert answered > 50 and (gave_up > 20 or limit == 500)  # both answers were given, where the limit allows
 
 
 def test_a_first_try_among_the_first_rows_finds_what_like_finds_among_them(ctx):

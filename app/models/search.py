@@ -9,6 +9,7 @@ A list page first tries its own first rows (`first_try_rows`): a term found in o
 page from them by plain LIKE, where the index would gather every hit before the page is sorted out of them.
 """
 import re
+from collections import Counter
 
 import sqlalchemy as sa
 
@@ -21,6 +22,10 @@ TRIGRAM = 3
 # row of 500. A term of 0.2-1 % (1380 in phones) costs the index hundreds of ms on PostgreSQL, gathering it by
 # trigrams that many other rows share; 10,000 rows by ILIKE cost about 50 ms there, what a rare term pays in vain
 FIRST_TRY_FACTOR, FIRST_TRY_MAX = 500, 10_000
+# a search whose every term finds at most this many rows in the whole table is answered by the index alone, before
+# any first try: an estate's first rows lie scattered over a company's table, and testing 10,000 of them cost a
+# clerk 170 ms on PostgreSQL for a phone number the index finds in 2 (issue 12, benchmarks/load_test.py)
+PROBED_HITS = 500
 SEARCH_TYPES = (sa.String, sa.Text)
 # 3-1102, 3-1-1102, 3栋1102, 3栋1单元1102, 3#1102室: a building code, an optional entrance and a room
 ROOM = re.compile(r"^([0-9A-Za-z]+)(?:栋|幢|座|号楼|#|-)(?:([0-9A-Za-z]+)(?:单元|-))?([0-9A-Za-z]+)室?$")
@@ -60,17 +65,21 @@ def like(column, term):
     return (column.like if _dialect() == "sqlite" or caseless else column.ilike)(pattern, escape="\\")
 
 
+def fts_hits(model, term):
+    """SQLite: a select of the ids whose own searched columns contain the term, from the model's FTS5 table."""
+    fts = fts_table(model.__tablename__)
+    phrase = '"' + term.replace('"', '""') + '"'  # a quoted phrase of trigrams: the term as a substring
+    return sa.select(sa.literal_column("rowid")).select_from(sa.table(fts)).where(
+        sa.literal_column(fts).op("MATCH")(phrase))
+
+
 def own_match(model, term, indexed=True):
     """Rows whose own searched columns contain the term; None when the model searches no column."""
     names = searched_columns(model)
     if not names:
         return None
     if indexed and len(term) >= TRIGRAM and _dialect() == "sqlite":
-        fts = fts_table(model.__tablename__)
-        phrase = '"' + term.replace('"', '""') + '"'  # a quoted phrase of trigrams: the term as a substring
-        hits = sa.select(sa.literal_column("rowid")).select_from(sa.table(fts)).where(
-            sa.literal_column(fts).op("MATCH")(phrase))
-        return model.id.in_(hits)
+        return model.id.in_(fts_hits(model, term))
     return sa.or_(*(like(getattr(model, n), term) for n in names))  # PostgreSQL: its trigram indexes serve this
 
 
@@ -146,6 +155,18 @@ def is_searchable(model) -> bool:
     return bool(searched_columns(model) or joined_refs(model) or model in PEOPLE)
 
 
+def term_hits(model, term) -> list:
+    """Selects of the ids the term finds by index, one per way it finds them: its own columns, each reference."""
+    finder = PEOPLE.get(model)
+    if finder is not None:
+        return [sa.select(model.id).where(model.id.in_(finder(term)))]
+    # SQLite's FTS5 table is read directly, so a LIMIT stops its match rather than a finished list of ids
+    own = (fts_hits(model, term) if _dialect() == "sqlite" else sa.select(model.id).where(own_match(model, term))
+           ) if searched_columns(model) else None
+    refs = [sa.select(model.id).where(column.in_(find(term))) for column, find in joined_refs(model)]
+    return ([own] if own is not None else []) + refs
+
+
 def term_match(model, term, indexed=True, among=None):
     """Rows of the model the one term finds: by its own columns, and by room, owner or resident it refers to.
 
@@ -182,6 +203,30 @@ def id_among(column, ids):
     if _dialect() == "postgresql" and not isinstance(ids, (list, tuple)):
         return column == sa.any_(sa.func.ARRAY(ids.scalar_subquery()))
     return column.in_(ids)
+
+
+def probed_ids(model, search: str, limit: int | None = None):
+    """The ids of every row the search finds, gathered from the index, when each of its terms finds at most `limit`
+    (PROBED_HITS) rows in the whole table; None when one finds more (a common term) or is too short for the index.
+
+    Each way a term finds rows (its own columns, each reference) is asked for limit + 1 ids at most, in one
+    statement: a term in every row stops there, as a first try would, instead of gathering a million hits."""
+    limit = PROBED_HITS if limit is None else limit
+    terms = [t for t in search.split() if t]
+    if not terms or any(len(t) < TRIGRAM for t in terms):
+        return None
+    found = None
+    for term in terms:
+        probes = [hits.limit(limit + 1).subquery() for hits in term_hits(model, term)]
+        if not probes:
+            return None
+        rows = db.session.execute(sa.union_all(*(
+            sa.select(probe.c[0].label("id"), sa.literal(way).label("way")) for way, probe in enumerate(probes)))).all()
+        if any(n > limit for n in Counter(way for _, way in rows).values()):
+            return None
+        ids = {row_id for row_id, _ in rows}
+        found = ids if found is None else found & ids
+    return sorted(found)
 
 
 def first_try_rows(search: str, offset: int, page_size: int) -> int:

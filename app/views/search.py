@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import request
 
 from ..i18n import text
-from ..models.search import first_try_rows, is_searchable, joined_refs, search_condition, searched_columns
+from ..models.search import first_try_rows, is_searchable, probed_ids, joined_refs, search_condition, searched_columns
 from .declared import label_for
 
 # while a searched page is first tried (see IndexedSearch.get_list), the rows its search is narrowed to: a select of
@@ -40,7 +40,13 @@ class IndexedSearch:
         return text("、", ", ").join(str(n) for n in head + names)
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None, **kwargs):
-        """A searched page is first looked for among the list's first rows, then (if they hold too few) by index."""
+        """A search of few hits is answered from the index; any other is first looked for among the list's first
+        rows, then (if they hold too few) by index."""
+        if execute and search and is_searchable(self.model):
+            hits = probed_ids(self.model, search)
+            if hits is not None:  # every row the search finds: the list shows those in its estates and filters
+                with searched_among(hits):
+                    return super().get_list(page, sort_column, sort_desc, search, filters, True, page_size, **kwargs)
         size = self.page_size if page_size is None else page_size
         first = first_try_rows(search or "", (page or 0) * (size or 0), size) if execute and search else 0
         # a list that counts its hits counts them all, so only a list paged without counting tries (base.py)

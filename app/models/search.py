@@ -9,7 +9,6 @@ A list page first tries its own first rows (`first_try_rows`): a term found in o
 page from them by plain LIKE, where the index would gather every hit before the page is sorted out of them.
 """
 import re
-from collections import Counter
 
 import sqlalchemy as sa
 
@@ -155,16 +154,17 @@ def is_searchable(model) -> bool:
     return bool(searched_columns(model) or joined_refs(model) or model in PEOPLE)
 
 
-def term_hits(model, term) -> list:
-    """Selects of the ids the term finds by index, one per way it finds them: its own columns, each reference."""
+def term_probes(model, term, limit):
+    """(own, references) for probed_ids: a select of at most limit + 1 ids the term finds by the model's own columns
+    (None when it searches none), and a select of at most one room or person per reference the term finds."""
     finder = PEOPLE.get(model)
     if finder is not None:
-        return [sa.select(model.id).where(model.id.in_(finder(term)))]
-    # SQLite's FTS5 table is read directly, so a LIMIT stops its match rather than a finished list of ids
-    own = (fts_hits(model, term) if _dialect() == "sqlite" else sa.select(model.id).where(own_match(model, term))
-           ) if searched_columns(model) else None
-    refs = [sa.select(model.id).where(column.in_(find(term))) for column, find in joined_refs(model)]
-    return ([own] if own is not None else []) + refs
+        return sa.select(model.id).where(model.id.in_(finder(term))).limit(limit + 1), []
+    if not searched_columns(model):
+        return None, []
+    # SQLite's FTS5 table is read directly, so the LIMIT stops its match rather than a finished list of ids
+    own = fts_hits(model, term) if _dialect() == "sqlite" else sa.select(model.id).where(own_match(model, term))
+    return own.limit(limit + 1), [find(term).limit(1) for _, find in joined_refs(model)]
 
 
 def term_match(model, term, indexed=True, among=None):
@@ -209,23 +209,25 @@ def probed_ids(model, search: str, limit: int | None = None):
     """The ids of every row the search finds, gathered from the index, when each of its terms finds at most `limit`
     (PROBED_HITS) rows in the whole table; None when one finds more (a common term) or is too short for the index.
 
-    Each way a term finds rows (its own columns, each reference) is asked for limit + 1 ids at most, in one
-    statement: a term in every row stops there, as a first try would, instead of gathering a million hits."""
+    Its own columns are asked for limit + 1 ids at most, so a term in every row stops there, as a first try would,
+    instead of gathering a million hits. A term that names a room or a person gives up at once: the rows of a unit
+    are many, and the planner, not knowing how many, would look for them by scanning the table (issue 12)."""
     limit = PROBED_HITS if limit is None else limit
     terms = [t for t in search.split() if t]
     if not terms or any(len(t) < TRIGRAM for t in terms):
         return None
     found = None
     for term in terms:
-        probes = [hits.limit(limit + 1).subquery() for hits in term_hits(model, term)]
-        if not probes:
+        own, references = term_probes(model, term, limit)
+        if own is None:
             return None
+        probes = [probe.subquery() for probe in (own, *references)]
         rows = db.session.execute(sa.union_all(*(
             sa.select(probe.c[0].label("id"), sa.literal(way).label("way")) for way, probe in enumerate(probes)))).all()
-        if any(n > limit for n in Counter(way for _, way in rows).values()):
+        hits = {row_id for row_id, way in rows if way == 0}
+        if len(hits) > limit or any(way for _, way in rows):  # many rows, or a room or person named
             return None
-        ids = {row_id for row_id, _ in rows}
-        found = ids if found is None else found & ids
+        found = hits if found is None else found & hits
     return sorted(found)
 
 

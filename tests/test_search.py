@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import FORMS, Owner, Resident, Unit, UnitOwner, User
-from app.models.search import (joined_refs, probed_ids, repair_sqlite_index, search_condition, search_tables, searched_columns,
-                               sqlite_index_drift)
+from app.models.search import (joined_refs, probed_ids, repair_sqlite_index, search_condition, search_tables,
+                               searched_columns, sqlite_index_drift)
 from app.scoping import scoped
 from tests.conftest import mine
 

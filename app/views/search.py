@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from flask import request
 
 from ..i18n import text
-from ..models.search import first_try_rows, is_searchable, probed_ids, joined_refs, search_condition, searched_columns
+from ..models.search import (first_try_rows, is_searchable, joined_refs, probed_ids, search_condition,
+                             searched_columns)
 from .declared import label_for
 
 # while a searched page is first tried (see IndexedSearch.get_list), the rows its search is narrowed to: a select of

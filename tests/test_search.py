@@ -229,3 +229,32 @@ def test_a_first_try_among_the_first_rows_finds_what_like_finds_among_them(ctx):
     for term in sample_terms(random.Random(5), 60):
         among = set(db.session.scalars(sa.select(model.id).where(search_condition(model, term, among=first))))
         assert among == found(model, term, indexed=False) & newest, term
+
+
+@pytest.mark.parametrize("sort", [None, ("contact_at", True), ("contact_at", False), ("unit", False)])
+def test_the_pages_of_a_list_are_its_rows_in_order_each_once(app, client_for, monkeypatch, rnd, sort):
+    """A later page (its ids found first, then only its rows read) shows what an OFFSET of the whole ordered list
+    would: the pages together hold every row of the list once, in the list's order."""
+    model = FORMS["call_visit_log"]
+    client = client_for("clerk")
+    with app.app_context():
+        added = add_calls(SEARCHED_CALLS, rnd)
+        view = next(v for v in app.extensions["admin"][0]._views if getattr(v, "endpoint", None) == "call_visit_log")
+        monkeypatch.setattr(view, "page_size", 4)
+        args = {}
+        if sort is not None:
+            args = {"sort": [name for name, _ in view._list_columns].index(sort[0]), **({"desc": 1} if sort[1] else {})}
+        try:
+            expected = liked_in_order(model, "")  # every row of the clerk's estates
+            shown = []
+            for page in range(len(expected) // 4 + 2):
+                shown += listed_in_order(client, "call_visit_log", page=page, **args)
+            assert sorted(shown) == sorted(expected) and len(set(shown)) == len(shown)
+            if sort is None:
+                assert shown == expected  # newest first
+            elif sort[0] == "contact_at":
+                times = dict(db.session.execute(sa.select(model.id, model.contact_at).where(model.id.in_(shown))).all())
+                assert [times[i] for i in shown] == sorted(times[i] for i in shown)[::-1 if sort[1] else 1]
+        finally:
+            db.session.execute(sa.delete(model.__table__).where(model.id.in_(added)))
+            db.session.commit()

@@ -66,6 +66,34 @@ def test_a_request_says_what_it_is_and_how_long_it_waited(app, ctx, rnd):
     assert "6.13" in page and "6.16" not in page.split("<tbody>")[1]  # filtered to one form
 
 
+def test_the_inbox_pages_the_longest_waiting_first(app, ctx, rnd, monkeypatch):
+    monkeypatch.setattr("app.views.base.WORKLIST_PAGE", 2)
+    for hours in (30, 20, 10, 5, 1):
+        release_by("clerk2", rnd, created_at=NOW - timedelta(hours=hours))
+    with app.test_request_context():
+        total = waiting_count(user("manager"))
+        keys = [f'value="{item.key}"' for item in waiting_for(user("manager"), limit=6)]
+    assert total > 4 and len(keys) == 6  # three pages at least
+    manager = client_of(app, "manager")
+    pages = [manager.get(f"/admin/inbox/?page={page}").text for page in (0, 1, 2)]
+    for number, page in enumerate(pages):
+        assert [key for key in keys if key in page] == keys[2 * number:2 * number + 2], number
+        assert f"按等待先后显示第 {2 * number + 1}–{2 * number + 2} 条,共 {total} 条" in page
+        assert menu_count(page) == total
+    assert 'href="/admin/inbox/?page=1"' in pages[0]  # the pager
+    last = manager.get("/admin/inbox/?page=99999")
+    assert last.status_code == 200 and f"共 {total} 条" in last.text
+    assert manager.get("/admin/inbox/?page=abc").status_code == 400
+
+
+def test_a_decision_counts_the_inbox_anew_in_the_same_request(app, ctx, rnd):
+    release = release_by("clerk2", rnd)
+    manager = client_of(app, "manager")
+    before = menu_count(manager.get("/admin/inbox/").text)
+    page = manager.post("/admin/inbox/decide", data={"action": "approve", "selected": f"item_release:{release.id}"})
+    assert "已完成" in page.text and menu_count(page.text) == before - 1
+
+
 def test_days_and_hours():
     assert days_hours(timedelta(hours=2148)) == "89天12小时"
     assert days_hours(timedelta(hours=5, minutes=59)) == "5小时"
@@ -119,7 +147,7 @@ def test_the_due_list_has_mine_keys_permits_and_bookings(app, ctx):
 
 
 def test_the_due_list_pages_the_earliest_first(app, ctx, monkeypatch):
-    monkeypatch.setattr("app.views.due.PAGE_SIZE", 2)
+    monkeypatch.setattr("app.views.base.WORKLIST_PAGE", 2)
     with signed_in(app, "clerk"):
         total = due_count(horizon=utcnow() + timedelta(hours=24))
         earliest = [f"/admin/{item.endpoint}/details/?id={item.record.id}\"" for item in due_items(limit=6)]

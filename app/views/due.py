@@ -4,7 +4,6 @@ permits running out and bookings.
 Every row is read off a stored deadline and compared with the one clock (late means `deadline < utcnow()`, the
 models' own `is_late`/`is_overdue`), so any app server shows the same list.
 """
-import math
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Callable
@@ -26,14 +25,12 @@ from ..servicedesk.work_flow import open_work
 from ..models.types import as_utc, utcnow
 from ..scoping import scoped
 from ..workflow import flow_of
-from .base import SecuredView
+from .base import SecuredView, worklist_page
 from .inbox import days_hours
 
 SOON = timedelta(hours=24)  # "due" means within the next day; everything past its time is "late"
 PERMIT_NOTICE = timedelta(days=3)  # a permit shows this long before it runs out, so the extension is asked in time
 LIVE_PERMIT = ("in_progress", "suspended")
-PAGE_SIZE = 50  # rows a page of the due list shows, the earliest first; a list page shows 20
-MAX_DEPTH = 1_000  # the deepest row its pager reaches: each kind is read up to the page's last row
 BOOKED, IN_USE = ("approved", "paid"), ("in_use",)
 
 
@@ -199,12 +196,9 @@ class DueView(SecuredView):
         mine = request.args.get("mine") == "1"
         user = current_user if mine else None
         soon = due_count(project_id, utcnow() + SOON, user=user)
-        pages = max(1, min(math.ceil(soon / PAGE_SIZE), MAX_DEPTH // PAGE_SIZE))
-        page = min(max(request.args.get("page", 0, type=int), 0), pages - 1)  # a page past either end: the nearest
-        # a page of 50 rows, not all of them: each row is a record read and written out (issue 12: 200 rows made
-        # this page six times a list page's cost under load)
-        items = due_items(project_id, user=user, limit=(page + 1) * PAGE_SIZE)[page * PAGE_SIZE:]
+        page, pages, start, stop = worklist_page(soon)
+        items = due_items(project_id, user=user, limit=stop)[start:]
         return self.render("admin/due.html", items=items, mine=mine, project=project_id, page=page, pages=pages,
-                           first=page * PAGE_SIZE + 1, late=due_count(project_id, user=user), soon=soon,
+                           first=start + 1, late=due_count(project_id, user=user), soon=soon,
                            page_url=lambda to: url_for(".index", project=project_id, mine=1 if mine else None,
                                                        page=to or None))

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import orm
-from flask import current_app, has_request_context, redirect, request, url_for
+from flask import current_app, g, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import LazyString
 from flask_login import current_user
@@ -17,7 +17,7 @@ from ..models.workflow import TransitionLog
 from ..records import checking, edits_read_once
 from ..scoping import ALL, estate_condition, get_visible, project_ids, scoped
 from ..workflow import finish, flow_of, may_act, may_take, perform
-from .base import SecuredView
+from .base import SecuredView, worklist_page
 from .declared import field_info
 
 # what a request is, read off the first of these a form has: who asks, and for what
@@ -115,27 +115,37 @@ def _waiting_queries(user, endpoint=None):
                 yield name, model, flow, where
 
 
-def waiting_count(user):
-    """How many records wait for the user, for the menu on every page: one statement whatever the number of flows."""
+def waiting_count(user, endpoint=None):
+    """How many records wait for the user (of one form with `endpoint`), for the menu on every page: one statement
+    whatever the number of flows, sent once per request and transaction however often the page shows it (the
+    inbox's title and menu entry, the manager's home)."""
+    memo = g.setdefault("waiting_counts", {}) if has_request_context() else {}
+    key, transaction = (user.id, endpoint), db.session().get_transaction()
+    if key not in memo or memo[key][0] is not transaction:  # a step committed since reads the count anew
+        memo[key] = transaction, _count(user, endpoint)
+    return memo[key][1]
+
+
+def _count(user, endpoint):
     ids = project_ids(user)
-    statement = _count_statement(user, every_estate=ids is ALL)
+    statement = _count_statement(user, ids is ALL, endpoint)
     if statement is None:
         return 0
     values = {"inbox_user": user.id} if ids is ALL else {"inbox_user": user.id, "inbox_estates": sorted(ids)}
     return int(db.session.scalar(statement, values) or 0)
 
 
-def _count_statement(user, every_estate):
+def _count_statement(user, every_estate, endpoint):
     """waiting_count's statement for users of the same roles and reach, the user and estates bound when it runs:
     built once per app, not out of 60 flows on every page (benchmarks/list_views.py)."""
     config = current_app.config
-    key = (frozenset(user.role_codes) if user.is_active else None, every_estate,
+    key = (frozenset(user.role_codes) if user.is_active else None, every_estate, endpoint,
            config.get("ALLOW_SELF_APPROVAL", False), repr(config.get("FLOW_ROLES")))
     built = current_app.extensions.setdefault("inbox_counts", {})
     if key not in built:
         estates = sa.bindparam("inbox_estates", expanding=True)
         counts = []
-        for _, model, _, where in _waiting_queries(user):
+        for _, model, _, where in _waiting_queries(user, endpoint):
             condition = None if every_estate else estate_condition(model, estates)
             counts.append(sa.select(sa.func.count(model.id)).where(
                 where, *(() if condition is None else (condition,))))
@@ -198,8 +208,12 @@ class InboxView(SecuredView):
     def _page(self, results=None):
         chosen = request.args.get("form") or None
         chosen = chosen if chosen in FORMS else None
-        return self.render("admin/inbox.html", items=waiting_for(current_user, endpoint=chosen), results=results,
-                           forms=inbox_forms(current_user), chosen=chosen)
+        total = waiting_count(current_user, chosen)
+        page, pages, start, stop = worklist_page(total)
+        return self.render("admin/inbox.html", items=waiting_for(current_user, limit=stop, endpoint=chosen)[start:],
+                           results=results, forms=inbox_forms(current_user), chosen=chosen, total=total,
+                           first=start + 1, page=page, pages=pages,
+                           page_url=lambda to: url_for(".index", form=chosen, page=to or None))
 
     @expose("/")
     def index(self):

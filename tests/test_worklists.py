@@ -146,6 +146,17 @@ def test_the_due_list_has_mine_keys_permits_and_bookings(app, ctx):
     assert client_of(app, "clerk").get("/admin/due/?mine=1").status_code == 200
 
 
+def test_the_due_list_reads_the_clock_of_each_run(app, ctx):
+    """Its statements are built once: each run binds its own now, so what is late moves with the clock."""
+    with signed_in(app, "clerk"):
+        late_now = due_count()
+        with clock_at(NOW + timedelta(days=400)):
+            late_later, listed = due_count(), due_items(horizon=utcnow(), limit=10_000)
+            assert len(listed) == late_later and all(item.late for item in listed)
+        assert due_count() == late_now  # and back
+    assert late_later > late_now
+
+
 def test_the_due_list_pages_the_earliest_first(app, ctx, monkeypatch):
     monkeypatch.setattr("app.views.base.WORKLIST_PAGE", 2)
     with signed_in(app, "clerk"):

@@ -15,9 +15,13 @@ def is_late(due_at, now=None) -> bool:
     return due_at is not None and as_utc(due_at) < as_utc(now or utcnow())
 
 
+CLOCK = "clock_now"  # the name the clock is bound under in SQL
+
+
 def late_sql(due_column):
-    """`is_late` as SQL, with the app's clock bound as a value."""
-    return due_column < utcnow()
+    """`is_late` as SQL, with the app's clock bound as a value under one name: a statement built once (the due
+    list's) is run with the time of each run by passing CLOCK."""
+    return due_column < sa.bindparam(CLOCK, utcnow(), type_=due_column.type)
 
 
 def escalation(opened_at, closed, now=None):

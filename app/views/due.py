@@ -4,6 +4,7 @@ permits running out and bookings.
 Every row is read off a stored deadline and compared with the one clock (late means `deadline < utcnow()`, the
 models' own `is_late`/`is_overdue`), so any app server shows the same list.
 """
+import functools
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Callable
@@ -19,11 +20,12 @@ from ..i18n import L, text
 from ..models import FORMS
 from ..models.base import LOCAL_TZ
 from ..models.fields import snake
+from ..core.deadlines import CLOCK
 from ..servicedesk.complaint_flow import DUE_KIND
 from ..servicedesk.front_desk import awaiting_reply
 from ..servicedesk.work_flow import open_work
 from ..models.types import as_utc, utcnow
-from ..scoping import scoped
+from ..scoping import ALL, estate_condition, project_ids
 from ..workflow import flow_of
 from .base import SecuredView, worklist_page
 from .inbox import days_hours
@@ -84,19 +86,27 @@ def _local_day(moment):
 
 @dataclass
 class Source:
-    """One kind of deadline: the rows due before a horizon, which of them are late, and whose they are."""
+    """One kind of deadline: the rows due before HORIZON, which of them are late, and whose they are."""
 
     model: object
-    due_before: Callable  # horizon -> WHERE clause of the rows listed up to then
-    late: Callable  # () -> WHERE clause of the rows already late (the model's own definition where it has one)
+    due_before: object  # WHERE clause of the rows listed up to HORIZON
+    late: object  # WHERE clause of the rows already late (the model's own definition where it has one)
     what: Callable
     at: Callable
     who: Callable
-    mine: Callable  # (staff_id, user_id) -> WHERE clause of the rows this person answers for
+    mine: object  # WHERE clause of the rows the person STAFF, USER answers for
     order: object
     people: tuple = ()
 
 
+# the values a statement of the due list is run with: built once, each run binds its own clock, estates and person
+HORIZON, PERMIT_DAY = sa.bindparam("due_horizon"), sa.bindparam("due_permit_day")
+NOW, TODAY = sa.bindparam(CLOCK), sa.bindparam("due_today")
+ESTATES, PROJECT = sa.bindparam("due_estates", expanding=True), sa.bindparam("due_project")
+STAFF, USER, LIMIT = sa.bindparam("due_staff"), sa.bindparam("due_user"), sa.bindparam("due_limit")
+
+
+@functools.cache
 def _sources():
     complaint, order, revisit, call = (FORMS[name] for name in ("complaint_ticket", "work_order", "revisit_record",
                                                                   "call_visit_log"))
@@ -108,61 +118,91 @@ def _sources():
     booking_due = sa.case((booking.status.in_(IN_USE), booking.end_at), else_=booking.start_at)
     open_booking = booking.status.in_(BOOKED + IN_USE)
     return (
-        Source(complaint, lambda h: complaint.due_at < h, lambda: complaint.is_late,
+        Source(complaint, complaint.due_at < HORIZON, complaint.is_late,
                lambda r: DUE_KIND.label(r.due_kind), lambda r: r.due_at, lambda r: r.handler or r.received_by,
-               lambda s, u: sa.or_(complaint.handler_id == s, complaint.received_by_id == s), complaint.due_at,
+               sa.or_(complaint.handler_id == STAFF, complaint.received_by_id == STAFF), complaint.due_at,
                (complaint.handler, complaint.received_by)),
-        Source(order, lambda h: sa.and_(open_work(order.status), order.due_at < h), lambda: order.is_overdue,
+        Source(order, sa.and_(open_work(order.status), order.due_at < HORIZON), order.is_overdue,
                lambda r: text("完成派工", "Work done"), lambda r: r.due_at, lambda r: r.assignee or r.assigned_department,
-               lambda s, u: sa.or_(order.assignee_id == s, order.created_by_id == u), order.due_at,
+               sa.or_(order.assignee_id == STAFF, order.created_by_id == USER), order.due_at,
                (order.assignee, order.assigned_department)),
-        Source(revisit, lambda h: sa.and_(revisit.revisited_at.is_(None), revisit.due_by < h),
-               lambda: sa.and_(revisit.revisited_at.is_(None), revisit.is_late), lambda r: text("回访", "Revisit"),
-               lambda r: r.due_by, lambda r: r.unit, lambda s, u: revisit.created_by_id == u, revisit.due_by,
-               (revisit.unit,)),
+        Source(revisit, sa.and_(revisit.revisited_at.is_(None), revisit.due_by < HORIZON),
+               sa.and_(revisit.revisited_at.is_(None), revisit.is_late), lambda r: text("回访", "Revisit"),
+               lambda r: r.due_by, lambda r: r.unit, revisit.created_by_id == USER, revisit.due_by, (revisit.unit,)),
         # a call handed to another department is followed here; complaints and work orders carry their own clocks
-        Source(call, lambda h: sa.and_(awaiting_reply(), call.promised_reply_at < h),
-               lambda: call.promised_reply_at < utcnow(), lambda r: text("回复来电来访", "Call back"),
-               lambda r: r.promised_reply_at, lambda r: r.received_by, lambda s, u: call.received_by_id == s,
-               call.promised_reply_at, (call.received_by,)),
-        Source(loan, lambda h: sa.and_(loan.status == "lent", loan.expected_return_at < h), lambda: loan.is_overdue,
+        Source(call, sa.and_(awaiting_reply(), call.promised_reply_at < HORIZON), call.promised_reply_at < NOW,
+               lambda r: text("回复来电来访", "Call back"), lambda r: r.promised_reply_at, lambda r: r.received_by,
+               call.received_by_id == STAFF, call.promised_reply_at, (call.received_by,)),
+        Source(loan, sa.and_(loan.status == "lent", loan.expected_return_at < HORIZON), loan.is_overdue,
                lambda r: text("归还钥匙", "Key back"), lambda r: r.expected_return_at,
                lambda r: r.borrower_name or r.staff,
-               lambda s, u: sa.or_(loan.lent_by_id == s, loan.staff_id == s, loan.created_by_id == u),
+               sa.or_(loan.lent_by_id == STAFF, loan.staff_id == STAFF, loan.created_by_id == USER),
                loan.expected_return_at, (loan.staff,)),
-        Source(permit, lambda h: sa.and_(live_permit, permit.valid_to < _local_day(h + PERMIT_NOTICE)),
-               lambda: sa.and_(live_permit, permit.valid_to < _local_day(utcnow())),
+        Source(permit, sa.and_(live_permit, permit.valid_to < PERMIT_DAY), sa.and_(live_permit, permit.valid_to < TODAY),
                lambda r: text("施工许可证到期,办理延期或竣工", "Permit runs out"), lambda r: _end_of(r.valid_to),
-               lambda r: r.site_manager_name, lambda s, u: sa.or_(permit.issued_by_id == s, permit.created_by_id == u),
+               lambda r: r.site_manager_name, sa.or_(permit.issued_by_id == STAFF, permit.created_by_id == USER),
                permit.valid_to),
-        Source(booking, lambda h: sa.and_(open_booking, booking_due < h), lambda: sa.and_(open_booking,
-                                                                                          booking_due < utcnow()),
+        Source(booking, sa.and_(open_booking, booking_due < HORIZON), sa.and_(open_booking, booking_due < NOW),
                lambda r: text("场地使用后检查", "Check after use") if r.status in IN_USE
                else text("开放场地使用", "Open the area"),
                lambda r: r.end_at if r.status in IN_USE else r.start_at, lambda r: r.applicant_name,
-               lambda s, u: sa.or_(booking.approved_by_id == s, booking.created_by_id == u), booking_due),
+               sa.or_(booking.approved_by_id == STAFF, booking.created_by_id == USER), booking_due),
     )
 
 
-def _scoped(query, source, project_id, user):
-    """The user's estates, narrowed to one of them when asked, and to the user's own (我的) with `user`."""
-    query = scoped(query, source.model)
-    if project_id is not None:
-        query = query.where(source.model.project_id == project_id)
-    if user is not None:
-        query = query.where(source.mine(user.staff_id or -1, user.id))
-    return query
+def _narrowed(query, source, company, one_estate, mine):
+    """The user's estates (none for a company-wide user), one of them when asked, and the person's own (我的)."""
+    condition = None if company else estate_condition(source.model, ESTATES)
+    if condition is not None:
+        query = query.where(condition)
+    if one_estate:
+        query = query.where(source.model.project_id == PROJECT)
+    return query.where(source.mine) if mine else query
+
+
+@functools.cache
+def _listing(kind, *shape):
+    """The statement of one kind's earliest deadlines before HORIZON, for users of one shape (see _shape)."""
+    source = _sources()[kind]
+    query = sa.select(source.model).where(source.due_before).options(*_only(*source.people))
+    return _narrowed(query, source, *shape).order_by(source.order).limit(LIMIT)
+
+
+@functools.cache
+def _counting(late, *shape):
+    """The statement that counts every kind's deadlines before HORIZON (late: only those late now), summed."""
+    counts = []
+    for source in _sources():
+        # late: listed as of now and late by the model's own definition, which must agree
+        where = sa.and_(source.due_before, source.late) if late else source.due_before
+        # count(*), not count(id): a count the index answers alone reads no row of the table
+        counts.append(_narrowed(sa.select(sa.func.count()).select_from(source.model).where(where), source, *shape))
+    return sa.select(sa.func.sum(sa.union_all(*counts).subquery().c[0]))
+
+
+def _shape(project_id, user):
+    """(company-wide, one estate asked, one person's own): what a statement of the due list narrows by."""
+    return project_ids() is ALL, project_id is not None, user is not None
+
+
+def _values(horizon, project_id, user, limit=None):
+    """What the statements are run with: the clock's now, the horizon, the user's estates and the person."""
+    now, ids = utcnow(), project_ids()
+    return {CLOCK: now, "due_horizon": horizon, "due_permit_day": _local_day(horizon + PERMIT_NOTICE),
+            "due_today": _local_day(now), "due_estates": [] if ids is ALL else sorted(ids), "due_project": project_id,
+            "due_staff": user.staff_id or -1 if user else None, "due_user": user.id if user else None,
+            "due_limit": limit}
 
 
 def due_items(project_id=None, horizon=None, limit=200, user=None):
     """Deadlines before `horizon` (default: the next 24 hours), the longest overdue first, at most `limit`.
 
-    With `user`, only those that user answers for (我的)."""
-    horizon = horizon or utcnow() + SOON
+    With `user`, only those that user answers for (我的). Each kind's statement is built once, not on every call
+    (issue 12: building seven statements was half the home page's due list)."""
+    values = _values(horizon or utcnow() + SOON, project_id, user, limit)
     items = []
-    for source in _sources():
-        query = sa.select(source.model).where(source.due_before(horizon)).options(*_only(*source.people))
-        for row in db.session.scalars(_scoped(query, source, project_id, user).order_by(source.order).limit(limit)):
+    for kind, source in enumerate(_sources()):
+        for row in db.session.scalars(_listing(kind, *_shape(project_id, user)), values):
             items.append(DueItem(row, source.what(row), source.at(row), source.who(row)))
     return sorted(items, key=lambda item: as_utc(item.at))[:limit]
 
@@ -170,16 +210,8 @@ def due_items(project_id=None, horizon=None, limit=200, user=None):
 def due_count(project_id=None, horizon=None, user=None):
     """How many deadlines fall before `horizon`, or without one how many are late now: one statement, a COUNT
     per kind summed."""
-    counts = []
-    for source in _sources():
-        # late: listed as of now and late by the model's own definition, which must agree
-        where = source.due_before(horizon) if horizon is not None else sa.and_(source.due_before(utcnow()),
-                                                                               source.late())
-        # count(*), not count(id): a count the index answers alone reads no row of the table
-        counts.append(_scoped(sa.select(sa.func.count()).select_from(source.model).where(where), source,
-                              project_id, user))
-    each = sa.union_all(*counts).subquery()
-    return int(db.session.scalar(sa.select(sa.func.sum(each.c[0]))) or 0)
+    statement = _counting(horizon is None, *_shape(project_id, user))
+    return int(db.session.scalar(statement, _values(horizon or utcnow(), project_id, user)) or 0)
 
 
 class DueView(SecuredView):

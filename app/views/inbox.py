@@ -170,10 +170,13 @@ def _waiting_in(name, model, flow, where, user, limit):
     entered = (sa.select(sa.func.max(TransitionLog.at))
                .where(TransitionLog.table_name == model.__tablename__, TransitionLog.row_id == model.id)
                .correlate(model).scalar_subquery())
-    since = sa.func.coalesce(entered, model.created_at)
+    since = sa.func.coalesce(entered, model.created_at).label("since")
+    # the longest waiting picked by id first, then only those rows read whole: sorting whole rows made the director's
+    # 559 waiting complaints cost 19 ms, their ids 4.5 ms (issue 12)
+    first = (scoped(sa.select(model.id, since), model, user).where(where)
+             .order_by(since, model.id).limit(limit).subquery())
     rows = db.session.execute(
-        scoped(sa.select(model, since), model, user).where(where)
-        .order_by(since).limit(limit)
+        sa.select(model, first.c.since).join(first, model.id == first.c.id).order_by(first.c.since, model.id)
         # the queue shows what the request is and who asks, not the record's whole graph; joined, not a statement each
         .options(orm.lazyload("*"), orm.joinedload(model.created_by).lazyload("*"),
                  *([orm.joinedload(model.unit).lazyload("*")] if hasattr(model, "unit") else []))).all()

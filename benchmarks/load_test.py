@@ -142,26 +142,29 @@ def user_loop(base, username, clock, ready, budget, results, lock, seed):
     weights = [weight for _, weight, _ in cases]
     ready.wait()  # every user has logged in: the clock runs from here
     while time.perf_counter() < clock["deadline"]:
+        measured = time.perf_counter() >= clock["start"]  # not while the server warms up
         with lock:
-            if budget[0] <= 0:
+            if measured and budget[0] <= 0:
                 return
-            budget[0] -= 1
+            budget[0] -= measured
         case, _, action = rnd.choices(cases, weights)[0]
         start = time.perf_counter()
         try:
             status = action(browser, rnd)
         except Exception as error:  # noqa: BLE001 (a timeout or a dropped connection is an error of this request)
             status = type(error).__name__
-        with lock:
-            results.append((case, (time.perf_counter() - start) * 1000, status))
+        if measured:
+            with lock:
+                results.append((case, (time.perf_counter() - start) * 1000, status))
 
 
-def run_level(base, users, seconds, max_requests):
-    """Log `users` people in, then let them work for `seconds`; returns (results, seconds elapsed)."""
+def run_level(base, users, seconds, max_requests, warm_up=0):
+    """Log `users` people in, let them work `warm_up` seconds unmeasured, then `seconds` measured; returns
+    (results, seconds elapsed, the load generator's CPU seconds)."""
     results, lock, budget, clock = [], threading.Lock(), [max_requests], {}
 
     def start_clock():
-        clock["start"] = time.perf_counter()
+        clock["start"] = time.perf_counter() + warm_up
         clock["deadline"] = clock["start"] + seconds
 
     ready = threading.Barrier(users, action=start_clock)
@@ -173,7 +176,8 @@ def run_level(base, users, seconds, max_requests):
         thread.start()
     for thread in threads:
         thread.join()
-    return results, time.perf_counter() - clock["start"], time.process_time() - cpu
+    elapsed = time.perf_counter() - clock["start"]
+    return results, elapsed, (time.process_time() - cpu) * elapsed / (elapsed + warm_up)  # the measured part's share
 
 
 def pct(samples, q):
@@ -205,6 +209,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--max-requests", type=int, default=5000, help="per level")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--warm-up", type=float, default=0, metavar="SECONDS",
+                        help="let the users work this long unmeasured first, as on a server that has been up a while "
+                             "(each connection has prepared its statements and PostgreSQL chosen their plans)")
     args = parser.parse_args()
     env = dict(os.environ, DATABASE_URL=company_url(args.name), SECRET_KEY="load-test-secret")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{args.port}",
@@ -219,7 +226,7 @@ def main():
                 time.sleep(1)
         for users in args.users:
             print(f"\nload average before {users} users: {load_average()}")
-            report(users, *run_level(base, users, args.seconds, args.max_requests))
+            report(users, *run_level(base, users, args.seconds, args.max_requests, args.warm_up))
             print(f"load average after {users} users: {load_average()}", flush=True)
     finally:
         server.send_signal(signal.SIGTERM)

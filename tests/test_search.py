@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import FORMS, Owner, Resident, Unit, UnitOwner, User
-from app.models.search import (joined_refs, probed_ids, repair_sqlite_index, search_condition, search_tables,
-                               searched_columns, sqlite_index_drift)
+from app.models.search import (PEOPLE, TRIGRAM, joined_refs, probed_ids, repair_sqlite_index, search_condition,
+                               search_tables, searched_columns, sqlite_index_drift)
 from app.scoping import scoped
 from tests.conftest import mine
 
@@ -48,6 +48,19 @@ def test_index_finds_the_rows_like_finds(ctx):
             assert indexed == scanned, (model.__name__, term)
             hits += bool(indexed)
     assert hits > 100  # the terms do find rows, so the comparison means something
+
+
+def test_a_term_too_short_for_the_index_finds_the_people_and_rooms_gathered(ctx):
+    """A unit, owner or resident is searched on the row itself for a term of one or two characters (so a type-ahead
+    stops at its first hits); it finds exactly what gathering every match and tie first finds."""
+    terms = [t for t in sample_terms(random.Random(3), 300) if len(t) < TRIGRAM][:60]
+    hits = 0
+    for term in terms:
+        for model in (Unit, Owner, Resident):
+            gathered = set(db.session.scalars(sa.select(model.id).where(model.id.in_(PEOPLE[model](term, False)))))
+            assert found(model, term) == gathered, (model.__name__, term)
+            hits += bool(gathered)
+    assert len(terms) >= 40 and hits > 40
 
 
 def test_two_words_narrow_and_a_miss_finds_nothing(ctx):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.accounts import create_user
 from app.extensions import db
 from app.models import FORMS
 from app.models.types import utcnow
@@ -123,3 +124,13 @@ def test_the_signed_in_user_is_read_with_roles_and_estates_in_one_statement(app)
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", listener)
     assert len(sent) == 1
+
+
+def test_the_accounts_list_reads_roles_and_estates_once_for_the_page(app):
+    by_role, walk = clients(app), [("admin", "/admin/user/")]
+    few = statements(app, by_role, walk, warm_up=True)
+    with app.app_context():
+        for n in range(15):
+            create_user(f"many{n}", "Correct-Horse-9", ["clerk", "manager"], projects=["RYJ"])
+        db.session.commit()
+    assert statements(app, by_role, walk, warm_up=False) == few

@@ -55,10 +55,10 @@ class User(UserMixin, db.Model):
     last_login_at = sa.Column(UTCDateTime, nullable=True, info=dict(label="上次登录", en="Last login"))
     # every session and remember cookie carries this token; a new one ends them all, on every app server
     session_token = sa.Column(sa.String(32), nullable=False, default=lambda: secrets.token_hex(16))
-    roles = relationship(Role, secondary=user_roles, lazy="selectin", info=dict(label="角色", en="Roles"))
+    roles = relationship(Role, secondary=user_roles, info=dict(label="角色", en="Roles"))
     all_projects = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false(),
                              info=dict(label="公司级(可见全部项目)", en="Company-wide (every estate)"))
-    projects = relationship("Project", secondary=user_projects, lazy="selectin", order_by="Project.id",
+    projects = relationship("Project", secondary=user_projects, order_by="Project.id",
                             info=dict(label="所属项目", en="Estates"))
     staff = relationship("StaffMember", foreign_keys=[staff_id], info=dict(label="员工档案", en="Staff record"))
 

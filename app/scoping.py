@@ -68,6 +68,22 @@ def scoped(query, model, user=None, by_index=True):
     return query if condition is None else query.where(condition)
 
 
+# a statement built once (the home's, the due list's) is run with the user's estates bound under this name
+BOUND_ESTATES = sa.bindparam("estates", expanding=True)
+
+
+def in_bound_estates(query, model):
+    """`query` narrowed to the rows of `model` in the estates bound when it runs (see bound_estates)."""
+    condition = estate_condition(model, BOUND_ESTATES)
+    return query if condition is None else query.where(condition)
+
+
+def bound_estates(ids):
+    """(company-wide, values) for the estates `ids` (ALL: every estate): whether a statement is built without
+    in_bound_estates, and the estates to run one built with it."""
+    return (True, {}) if ids is ALL else (False, {"estates": sorted(ids)})
+
+
 def visible(record, user=None) -> bool:
     """Whether the user may reach this row at all."""
     model = type(record)

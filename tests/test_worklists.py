@@ -4,16 +4,18 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_login import current_user
 
 from app.demo.desk import tell
 from app.demo.generator import build, fake_record
 from app.core.saving import save
 from app.extensions import db
 from app.models import FORMS, Project, User
-from app.models.types import clock_at, utcnow
+from app.models.types import as_utc, clock_at, utcnow
 from app.views.due import due_count, due_items
 from app.scoping import ALL
-from app.views.home import catalogue_statement, form_figures, start_of_today
+from app.views.home import (ASSIGNED, TODAYS_CALLS, assigned_to, catalogue_statement, form_figures,
+                            start_of_today, todays_calls)
 from app.views.inbox import days_hours, waiting_count, waiting_for
 from app.workflow import flow_of, may_take
 from conftest import NOW, client_of, first, mine, signed_in
@@ -211,6 +213,36 @@ def test_the_catalogue_counts_the_records_made_today_in_the_users_estates(app, c
     release_by("clerk", rnd)
     release_by("clerk", rnd, created_at=start_of_today() - timedelta(minutes=1))  # yesterday's does not count
     assert (today({project.id}), today({other.id}), today(ALL)) == (before[0] + 1, before[1], before[2] + 1)
+
+
+def test_the_clerks_home_shows_todays_calls_and_the_open_work_that_is_theirs(app, ctx):
+    """Each figure read in Python off every row: today's calls of the clerk's estates, and the open complaints and
+    work orders the clerk received, handles, carries out or registered."""
+    call, complaint, order = FORMS["call_visit_log"], FORMS["complaint_ticket"], FORMS["work_order"]
+    clerk = user("clerk")
+    estates, staff = {project.id for project in clerk.projects}, clerk.staff_id
+    calls = db.session.scalars(sa.select(call).order_by(call.id)).all()
+    for row, hours in zip([c for c in calls if c.project_id in estates][:3], (1, 2, 30)):  # two today, one yesterday
+        row.contact_at = NOW - timedelta(hours=hours)
+    next(c for c in calls if c.project_id not in estates).contact_at = NOW - timedelta(hours=1)  # not the clerk's
+    for row in db.session.scalars(sa.select(complaint).order_by(complaint.id).limit(3)):
+        row.handler_id = staff
+    db.session.commit()
+    today = [c for c in calls if c.project_id in estates and as_utc(c.contact_at) >= start_of_today()]
+    theirs = [c for c in db.session.scalars(sa.select(complaint)) if c.project_id in estates
+              and c.status != "closed" and staff in (c.received_by_id, c.handler_id)]
+    theirs += [o for o in db.session.scalars(sa.select(order)) if o.project_id in estates
+               and o.status in ("created", "dispatched", "in_progress")
+               and (o.assignee_id == staff or o.created_by_id == clerk.id)]
+    with signed_in(app, "clerk"):
+        count, latest = todays_calls(None)
+        assert (count, set(latest)) == (len(today), set(today[:TODAYS_CALLS])) and count >= 2
+        total, urgent = assigned_to(current_user)
+    assert total == len(theirs) >= 1
+    assert set(urgent) <= set(theirs) and len(urgent) == min(len(theirs), ASSIGNED)
+    page = client_of(app, "clerk").get("/admin/").text
+    assert re.search(rf"今日来电来访 <span class=\"badge badge-primary\">{count}</span>", page)
+    assert re.search(rf"我的待办 <span class=\"badge badge-primary\">{total}</span>", page)
 
 
 @pytest.mark.parametrize("company", [True, False])

@@ -25,7 +25,7 @@ from ..servicedesk.complaint_flow import DUE_KIND
 from ..servicedesk.front_desk import awaiting_reply
 from ..servicedesk.work_flow import open_work
 from ..models.types import as_utc, utcnow
-from ..scoping import ALL, estate_condition, project_ids
+from ..scoping import ALL, bound_estates, in_bound_estates, project_ids
 from ..workflow import flow_of
 from .base import SecuredView, worklist_page
 from .inbox import days_hours
@@ -102,7 +102,7 @@ class Source:
 # the values a statement of the due list is run with: built once, each run binds its own clock, estates and person
 HORIZON, PERMIT_DAY = sa.bindparam("due_horizon"), sa.bindparam("due_permit_day")
 NOW, TODAY = sa.bindparam(CLOCK), sa.bindparam("due_today")
-ESTATES, PROJECT = sa.bindparam("due_estates", expanding=True), sa.bindparam("due_project")
+PROJECT = sa.bindparam("due_project")
 STAFF, USER, LIMIT = sa.bindparam("due_staff"), sa.bindparam("due_user"), sa.bindparam("due_limit")
 
 
@@ -153,9 +153,7 @@ def _sources():
 
 def _narrowed(query, source, company, one_estate, mine):
     """The user's estates (none for a company-wide user), one of them when asked, and the person's own (我的)."""
-    condition = None if company else estate_condition(source.model, ESTATES)
-    if condition is not None:
-        query = query.where(condition)
+    query = query if company else in_bound_estates(query, source.model)
     if one_estate:
         query = query.where(source.model.project_id == PROJECT)
     return query.where(source.mine) if mine else query
@@ -188,11 +186,11 @@ def _shape(project_id, user):
 
 def _values(horizon, project_id, user, limit=None):
     """What the statements are run with: the clock's now, the horizon, the user's estates and the person."""
-    now, ids = utcnow(), project_ids()
-    return {CLOCK: now, "due_horizon": horizon, "due_permit_day": _local_day(horizon + PERMIT_NOTICE),
-            "due_today": _local_day(now), "due_estates": [] if ids is ALL else sorted(ids), "due_project": project_id,
-            "due_staff": user.staff_id or -1 if user else None, "due_user": user.id if user else None,
-            "due_limit": limit}
+    now = utcnow()
+    return {**bound_estates(project_ids())[1], CLOCK: now, "due_horizon": horizon,
+            "due_permit_day": _local_day(horizon + PERMIT_NOTICE), "due_today": _local_day(now),
+            "due_project": project_id, "due_staff": user.staff_id or -1 if user else None,
+            "due_user": user.id if user else None, "due_limit": limit}
 
 
 def due_items(project_id=None, horizon=None, limit=200, user=None):

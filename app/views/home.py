@@ -14,7 +14,7 @@ from ..models.base import LOCAL_TZ
 from ..servicedesk.work_flow import open_work
 from ..models.types import as_utc, local_today, utcnow
 from ..reports.headlines import month_figures, panel_months
-from ..scoping import ALL, estate_condition, project_ids, scoped
+from ..scoping import ALL, bound_estates, in_bound_estates, project_ids
 from .base import Secured, default_project
 from .due import SOON, due_count, due_items
 from .inbox import waiting_count, waiting_for
@@ -29,7 +29,7 @@ def start_of_today():
 RECENT = 500
 TOTAL_LIMIT = 10_000  # an estate's forms are counted up to here (an index-only scan); past it the page says 10000+
 # the catalogue's values: its statement of 60 parts is built once and only these change between requests
-START, ESTATES = sa.bindparam("start"), sa.bindparam("estates", expanding=True)
+START = sa.bindparam("start")
 
 
 def written(number):
@@ -46,16 +46,10 @@ def id_range(model):
     return sa.func.coalesce(high - low + written(1), written(0))
 
 
-def in_estates(query, model):
-    """`query` narrowed to the rows of `model` in the ESTATES the statement is given."""
-    condition = estate_condition(model, ESTATES)
-    return query if condition is None else query.where(condition)
-
-
 def bounded_total(model):
     """How many of the form's rows the user reaches, counted up to TOTAL_LIMIT + 1 (off the estate index alone)."""
-    reached = in_estates(sa.select(written(1)).select_from(model), model).limit(written(TOTAL_LIMIT + 1)).subquery()
-    return sa.select(sa.func.count()).select_from(reached).scalar_subquery()
+    reached = in_bound_estates(sa.select(written(1)).select_from(model), model).limit(written(TOTAL_LIMIT + 1))
+    return sa.select(sa.func.count()).select_from(reached.subquery()).scalar_subquery()
 
 
 def today_among_newest(model):
@@ -69,7 +63,7 @@ def made_today(model):
 
     The big registers' estate-and-time index reads only today's rows; walking the newest rows by id instead read
     about 25,000 of other estates' rows for one estate's newest 500 (issue 12)."""
-    today = in_estates(sa.select(written(1)).select_from(model).where(model.created_at >= START), model)
+    today = in_bound_estates(sa.select(written(1)).select_from(model).where(model.created_at >= START), model)
     return sa.select(sa.func.count()).select_from(today.limit(written(RECENT)).subquery()).scalar_subquery()
 
 
@@ -98,9 +92,8 @@ def catalogue_statement(company):
 
 def form_figures(ids):
     """{form: (total, today)} in the estates `ids` (ALL: every estate), in one statement."""
-    company = ids is ALL
-    values = dict(start=start_of_today()) if company else dict(start=start_of_today(), estates=sorted(ids))
-    row = db.session.execute(catalogue_statement(company), values).one()._mapping
+    company, values = bound_estates(ids)
+    row = db.session.execute(catalogue_statement(company), dict(values, start=start_of_today())).one()._mapping
     return {name: (row[f"{name}_total"], row[f"{name}_today"]) for name, _ in ordered_forms()}
 
 
@@ -120,35 +113,58 @@ def form_catalogue():
     return groups
 
 
-def todays_calls(project_id):
+TODAY_ESTATE, ME_STAFF, ME_USER = sa.bindparam("estate"), sa.bindparam("me_staff"), sa.bindparam("me_user")
+ASSIGNED = 12  # the open complaints and work orders a clerk sees, the most urgent first
+
+
+@functools.cache
+def todays_calls_statements(company, one_estate):
+    """(count, latest) of today's calls in the user's estates, narrowed to one when asked: built once."""
     call = FORMS["call_visit_log"]
-    query = scoped(sa.select(call).where(call.contact_at >= start_of_today()), call)
-    if project_id is not None:
-        query = query.where(call.project_id == project_id)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    query = sa.select(call).where(call.contact_at >= START)
+    query = query if company else in_bound_estates(query, call)
+    query = query.where(call.project_id == TODAY_ESTATE) if one_estate else query
     # the room is shown beside each call: joined, not a SELECT per call
-    calls = query.order_by(call.contact_at.desc()).limit(TODAYS_CALLS).options(orm.joinedload(call.unit).lazyload("*"))
-    return total, db.session.scalars(calls).all()
+    latest = (query.order_by(call.contact_at.desc()).limit(written(TODAYS_CALLS))
+              .options(orm.joinedload(call.unit).lazyload("*")))
+    return sa.select(sa.func.count()).select_from(query.subquery()), latest
 
 
-def assigned_to(user, limit=12):
+def todays_calls(project_id):
+    company, values = bound_estates(project_ids())
+    count, latest = todays_calls_statements(company, project_id is not None)
+    values.update(start=start_of_today(), estate=project_id)
+    return db.session.scalar(count, values), db.session.scalars(latest, values).all()
+
+
+@functools.cache
+def assigned_statements(company):
+    """(count, [complaints, work orders]) open and the person's (ME_STAFF, ME_USER), in the user's estates: built
+    once, not on every visit of the home."""
+    complaint, order = FORMS["complaint_ticket"], FORMS["work_order"]
+    mine = ((complaint, sa.and_(complaint.status != "closed",
+                                sa.or_(complaint.received_by_id == ME_STAFF, complaint.handler_id == ME_STAFF)),
+             complaint.due_at),
+            (order, sa.and_(open_work(order.status),
+                            sa.or_(order.assignee_id == ME_STAFF, order.created_by_id == ME_USER)), order.due_at))
+    narrowed = (lambda query, model: query) if company else in_bound_estates
+    counts = [narrowed(sa.select(sa.func.count(model.id)).where(where), model).scalar_subquery()
+              for model, where, _ in mine]
+    rows = [narrowed(sa.select(model).where(where), model).order_by(due.is_(None), due).limit(written(ASSIGNED))
+            .options(orm.lazyload("*")) for model, where, due in mine]
+    return sa.select(counts[0] + counts[1]), rows
+
+
+def assigned_to(user):
     """Open complaints and work orders the user received, handles or carries out (首问责任制: first contact owns it).
 
-    Returns (how many, the `limit` most urgent)."""
-    complaint, order = FORMS["complaint_ticket"], FORMS["work_order"]
-    staff_id = user.staff_id or -1
-    queries = (
-        (complaint, sa.and_(complaint.status != "closed",
-                            sa.or_(complaint.received_by_id == staff_id, complaint.handler_id == staff_id)),
-         complaint.due_at),
-        (order, sa.and_(open_work(order.status),
-                        sa.or_(order.assignee_id == staff_id, order.created_by_id == user.id)), order.due_at))
-    total, rows = 0, []
-    for model, mine, due in queries:
-        total += db.session.scalar(scoped(sa.select(sa.func.count(model.id)).where(mine), model))
-        rows += db.session.scalars(scoped(sa.select(model).where(mine), model).order_by(due.is_(None), due)
-                                   .limit(limit).options(orm.lazyload("*"))).all()
-    return total, sorted(rows, key=lambda row: (row.due_at is None, as_utc(row.due_at) if row.due_at else 0))[:limit]
+    Returns (how many, the ASSIGNED most urgent)."""
+    company, values = bound_estates(project_ids())
+    values.update(me_staff=user.staff_id or -1, me_user=user.id)
+    count, statements = assigned_statements(company)
+    rows = [row for statement in statements for row in db.session.scalars(statement, values)]
+    urgent = sorted(rows, key=lambda row: (row.due_at is None, as_utc(row.due_at) if row.due_at else 0))
+    return db.session.scalar(count, values), urgent[:ASSIGNED]
 
 
 def month_panel():

@@ -15,7 +15,7 @@ from ..models import FORMS
 from ..models.types import as_utc, utcnow
 from ..models.workflow import TransitionLog
 from ..records import checking, edits_read_once
-from ..scoping import ALL, estate_condition, get_visible, project_ids, scoped
+from ..scoping import bound_estates, get_visible, in_bound_estates, project_ids
 from ..workflow import finish, flow_of, may_act, may_take, perform
 from .base import SecuredView, worklist_page
 from .declared import field_info
@@ -127,44 +127,51 @@ def waiting_count(user, endpoint=None):
 
 
 def _count(user, endpoint):
-    ids = project_ids(user)
-    statement = _count_statement(user, ids is ALL, endpoint)
-    if statement is None:
-        return 0
-    values = {"inbox_user": user.id} if ids is ALL else {"inbox_user": user.id, "inbox_estates": sorted(ids)}
-    return int(db.session.scalar(statement, values) or 0)
+    company, values = bound_estates(project_ids(user))
+    statement = _built("count", user, company, endpoint, lambda: _count_statement(user, company, endpoint))
+    return int(db.session.scalar(statement, dict(values, inbox_user=user.id)) or 0) if statement is not None else 0
 
 
-def _count_statement(user, every_estate, endpoint):
-    """waiting_count's statement for users of the same roles and reach, the user and estates bound when it runs:
+def _built(kind, user, company, endpoint, build):
+    """A statement of the inbox for users of the same roles and reach, the user and estates bound when it runs:
     built once per app, not out of 60 flows on every page (benchmarks/list_views.py)."""
     config = current_app.config
-    key = (frozenset(user.role_codes) if user.is_active else None, every_estate, endpoint,
+    key = (kind, frozenset(user.role_codes) if user.is_active else None, company, endpoint,
            config.get("ALLOW_SELF_APPROVAL", False), repr(config.get("FLOW_ROLES")))
-    built = current_app.extensions.setdefault("inbox_counts", {})
+    built = current_app.extensions.setdefault("inbox_statements", {})
     if key not in built:
-        estates = sa.bindparam("inbox_estates", expanding=True)
-        counts = []
-        for _, model, _, where in _waiting_queries(user, endpoint):
-            condition = None if every_estate else estate_condition(model, estates)
-            counts.append(sa.select(sa.func.count(model.id)).where(
-                where, *(() if condition is None else (condition,))))
-        built[key] = sa.select(sa.func.sum(sa.union_all(*counts).subquery().c[0])) if counts else None
+        built[key] = build()
     return built[key]
+
+
+def _count_statement(user, company, endpoint):
+    """waiting_count's statement: a COUNT per flow, summed."""
+    counts = []
+    for _, model, _, where in _waiting_queries(user, endpoint):
+        count = sa.select(sa.func.count(model.id)).where(where)
+        counts.append(count if company else in_bound_estates(count, model))
+    return sa.select(sa.func.sum(sa.union_all(*counts).subquery().c[0])) if counts else None
 
 
 def waiting_for(user, limit=None, endpoint=None):
     """Records waiting for a step the user may take now, the longest waiting first (at most `limit`)."""
+    company, values = bound_estates(project_ids(user))
+    values.update(inbox_user=user.id, inbox_limit=limit or EVERY)
+    statements = _built("list", user, company, endpoint, lambda: [
+        (name, model, flow, _waiting_statement(model, where, company))
+        for name, model, flow, where in _waiting_queries(user, endpoint)])
     out = []
     with edits_read_once():
-        for name, model, flow, where in _waiting_queries(user, endpoint):
-            out.extend(_waiting_in(name, model, flow, where, user, limit))
+        for name, model, flow, statement in statements:
+            out.extend(_waiting_in(name, model, flow, db.session.execute(statement, values).all(), user))
     return sorted(out, key=lambda item: as_utc(item.since))[:limit]
 
 
-def _waiting_in(name, model, flow, where, user, limit):
-    """The records of one form waiting for a step of this user."""
-    out = []
+EVERY = 2**31 - 1  # the LIMIT of a list of every waiting record
+
+
+def _waiting_statement(model, where, company):
+    """The longest waiting records of one form, at most inbox_limit, with when each entered its state."""
     # when the record entered its state, looked up for the waiting records alone (the log's row index), not by
     # grouping the whole table's log: a company's complaints leave a million steps
     entered = (sa.select(sa.func.max(TransitionLog.at))
@@ -173,14 +180,19 @@ def _waiting_in(name, model, flow, where, user, limit):
     since = sa.func.coalesce(entered, model.created_at).label("since")
     # the longest waiting picked by id first, then only those rows read whole: sorting whole rows made the director's
     # 559 waiting complaints cost 19 ms, their ids 4.5 ms (issue 12)
-    first = (scoped(sa.select(model.id, since), model, user).where(where)
-             .order_by(since, model.id).limit(limit).subquery())
-    rows = db.session.execute(
-        sa.select(model, first.c.since).join(first, model.id == first.c.id).order_by(first.c.since, model.id)
-        # the queue shows what the request is and who asks, not the record's whole graph; joined, not a statement each
-        .options(orm.lazyload("*"), orm.joinedload(model.created_by).lazyload("*"),
-                 *([orm.joinedload(model.unit).lazyload("*")] if hasattr(model, "unit") else []))).all()
+    first = sa.select(model.id, since).where(where)
+    first = (first if company else in_bound_estates(first, model)).order_by(since, model.id)
+    first = first.limit(sa.bindparam("inbox_limit")).subquery()
+    return (sa.select(model, first.c.since).join(first, model.id == first.c.id).order_by(first.c.since, model.id)
+            # the queue shows what the request is and who asks, not the record's whole graph; joined, not one each
+            .options(orm.lazyload("*"), orm.joinedload(model.created_by).lazyload("*"),
+                     *([orm.joinedload(model.unit).lazyload("*")] if hasattr(model, "unit") else [])))
+
+
+def _waiting_in(name, model, flow, rows, user):
+    """Of one form's waiting (record, since) rows, those with a step this user may take now."""
     checking(record for record, _ in rows)  # who edited which of them: read for all at the first check
+    out = []
     for record, at in rows:
         state = getattr(record, flow.field)
         steps = tuple(t for t in flow.inbox_steps() if state in t.source and may_take(record, t, user))

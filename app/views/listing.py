@@ -207,12 +207,11 @@ class ListingMixin:
         query = query.options(*reference_loads(self.model, [name for name, _ in self._list_columns], load))
         return count, (query.all() if execute else query)
 
-    def get_one(self, id):
-        """The record with the references its pages show joined, and nothing they point to in a cascade."""
-        if not str(id).isdigit():
-            return None
+    def shown_references(self):
+        """Loader options for one record: the references its pages show joined, nothing they point to in a cascade
+        (a complaint's page read its unit, category, handler and registrar by a statement each)."""
         names = {name for name, _ in self._list_columns} | set(self.column_details_list or ())
-        return self.get_query().options(*reference_loads(self.model, names)).filter(self.model.id == int(id)).first()
+        return reference_loads(self.model, names)
 
     def _apply_pagination(self, query, page, page_size):
         page_size = self.page_size if page_size is None else page_size

@@ -145,6 +145,8 @@ ComplaintTicket.is_late.info.update(label="超时", en="Late", alarm=("已超时
 sa.Index("ix_complaint_tickets_project_id_created_at", ComplaintTicket.project_id, ComplaintTicket.created_at)
 sa.Index("ix_complaint_tickets_project_id_received_at", ComplaintTicket.project_id, ComplaintTicket.received_at)
 sa.Index("ix_complaint_tickets_project_id_replied_at", ComplaintTicket.project_id, ComplaintTicket.replied_at)
+# an estate's running deadlines (the due list, the home pages), without other estates' late complaints
+sa.Index("ix_complaint_tickets_project_id_due_at", ComplaintTicket.project_id, ComplaintTicket.due_at)
 
 
 class FeedbackRecord(FormRecord, db.Model):

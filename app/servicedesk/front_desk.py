@@ -176,9 +176,12 @@ class WorkOrder(FormRecord, db.Model):
 
 
 WorkOrder.is_overdue.info.update(label="超时", en="Overdue")
-# the due list and a manager's late items read the open orders by due time, not a year of closed ones first
+# the due list and a manager's late items read the open orders by due time, not a year of closed ones first; a user
+# of some estates reads those estates' own
 sa.Index("ix_work_orders_open_due", WorkOrder.due_at, sqlite_where=open_work(WorkOrder.status),
          postgresql_where=open_work(WorkOrder.status))
+sa.Index("ix_work_orders_open_due_by_estate", WorkOrder.project_id, WorkOrder.due_at,
+         sqlite_where=open_work(WorkOrder.status), postgresql_where=open_work(WorkOrder.status))
 # an estate's orders of a day or a month (the home page's today figure, the month panel, 6.2) without other estates'
 sa.Index("ix_work_orders_project_id_created_at", WorkOrder.project_id, WorkOrder.created_at)
 

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import FORMS, Project, User
 from app.models.types import as_utc, clock_at, utcnow
 from app.views.due import due_count, due_items
-from app.scoping import ALL
+from app.scoping import ALL, scoped
 from app.views.home import (ASSIGNED, TODAYS_CALLS, assigned_to, catalogue_statement, form_figures,
                             start_of_today, todays_calls)
 from app.views.inbox import days_hours, waiting_count, waiting_for
@@ -157,6 +157,24 @@ def test_the_due_list_reads_the_clock_of_each_run(app, ctx):
             assert len(listed) == late_later and all(item.late for item in listed)
         assert due_count() == late_now  # and back
     assert late_later > late_now
+
+
+def test_the_due_list_is_every_kinds_deadlines_in_order_and_any_slice_of_it(app, ctx):
+    """What the one statement of ids picks, read back, is each kind's own rows due before the horizon, in order."""
+    from app.views.due import _sources, _values
+    horizon = NOW + timedelta(days=400)
+    with signed_in(app, "clerk"):
+        values = _values(horizon, None, None)
+        expected = []
+        for kind, source in enumerate(_sources()):
+            rows = db.session.scalars(scoped(sa.select(source.model).where(source.due_before), source.model), values)
+            expected += [(as_utc(source.at(row)), kind, row.id, row) for row in rows]
+        everything = due_items(horizon=horizon, limit=10_000)
+        assert [item.record for item in everything] == [row for *_, row in sorted(expected, key=lambda e: e[:3])]
+        assert len({type(item.record) for item in everything}) >= 4  # the kinds are mixed, so the order means something
+        assert [item.at for item in everything] == sorted(item.at for item in everything)
+        for offset, limit in ((0, 3), (2, 7), (5, 6), (len(everything) - 2, len(everything) + 5)):
+            assert due_items(horizon=horizon, limit=limit, offset=offset) == everything[offset:limit]
 
 
 def test_the_due_list_pages_the_earliest_first(app, ctx, monkeypatch):

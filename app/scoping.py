@@ -105,13 +105,12 @@ def plain_id(raw):
     return value if 0 < value <= MAX_ID else None
 
 
-def get_visible(model, raw_id, user=None, options=()):
-    """The row `raw_id` names (read with loader `options`), if it is one plain id and the user may reach the row;
-    else None."""
+def get_visible(model, raw_id, user=None):
+    """The row `raw_id` names, if it is one plain id and the user may reach the row; else None."""
     record_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else plain_id(raw_id)
     if record_id is None or not 0 < record_id <= MAX_ID:
         return None
-    record = db.session.get(model, record_id, options=options)
+    record = db.session.get(model, record_id)
     return record if record is not None and visible(record, user) else None
 
 

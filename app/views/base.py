@@ -299,7 +299,7 @@ class DeclaredModelView(PrivacyMixin, IndexedSearch, Secured, ExportMixin, Listi
 
     def get_one(self, id):
         """The record one plain id names, if the user's estates hold it; anything else answers 404."""
-        record = get_visible(self.model, id, options=self.shown_references())
+        record = get_visible(self.model, id)
         if record is None:
             abort(404)
         return record

@@ -207,12 +207,6 @@ class ListingMixin:
         query = query.options(*reference_loads(self.model, [name for name, _ in self._list_columns], load))
         return count, (query.all() if execute else query)
 
-    def shown_references(self):
-        """Loader options for one record: the references its pages show joined, nothing they point to in a cascade
-        (a complaint's page read its unit, category, handler and registrar by a statement each)."""
-        names = {name for name, _ in self._list_columns} | set(self.column_details_list or ())
-        return reference_loads(self.model, names)
-
     def _apply_pagination(self, query, page, page_size):
         page_size = self.page_size if page_size is None else page_size
         if not (page and page_size):

@@ -1,5 +1,5 @@
 """Flask extensions, created unbound and initialised in create_app."""
-from flask import has_request_context, request
+from flask import has_request_context
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -57,13 +57,30 @@ def forget_the_committed_write(session):
     session.info.pop("wrote", None)
 
 
+def undo_unsent(session) -> bool:
+    """Undo what the session holds and has sent nothing of (no flush, no statement that writes, no delete), without
+    ending its transaction, which has only read; False, undoing nothing, when something was sent.
+
+    A ROLLBACK makes psycopg forget every statement it prepared (see end_reading_with_commit): a refused step,
+    which has only set fields in memory, is undone here, not by one (benchmarks/load_test.py)."""
+    if session.info.get("wrote") or session.deleted:
+        return False
+    for obj in list(session.new):
+        session.expunge(obj)
+    session.expire_all()
+    return True
+
+
 def end_reading_with_commit(exc):
-    """A page that wrote nothing ends its transaction with COMMIT, not the ROLLBACK of the session's removal.
+    """A request whose open transaction wrote nothing ends it with COMMIT, not the ROLLBACK of the session's removal:
+    a page that only read, and a form that saved, committed and then read on (the record for its redirect).
 
     psycopg forgets every statement it has prepared on a rollback, so PostgreSQL parsed and planned each statement
     of every page anew: the home's catalogue of 120 parts took 10-18 ms of planning on each visit, 0.2 ms once kept
-    (benchmarks/company_pages.py). Anything written and not committed is still rolled back."""
-    if exc is not None or not has_request_context() or request.method not in ("GET", "HEAD"):
+    (benchmarks/company_pages.py). Under load the saves alone, ending with a rollback, made each worker forget its
+    statements twice a second, and PostgreSQL spent as long planning as running them (pg_stat_statements,
+    benchmarks/load_test.py). Anything written and not committed is still rolled back, and so is a failed request."""
+    if exc is not None or not has_request_context():
         return
     if not db.session.registry.has():
         return

@@ -97,3 +97,28 @@ def test_postgresql_keeps_the_statements_a_page_prepared(postgres_app):
         finally:
             connection.close()
     assert prepared >= 10
+
+
+def test_a_refused_step_is_undone_whole_and_rolled_back_only_once_sent(app):
+    """A refusal that only set fields in memory is undone without a ROLLBACK (which makes psycopg forget what it
+    prepared); one after a flush is rolled back. Either way nothing of it is kept."""
+    from app.workflow.service import finish
+    with app.test_request_context("/", method="POST"):
+        endings = Endings(db.engine)
+        try:
+            call = first(FORMS["call_visit_log"])
+            original, count = call.matter, db.session.query(Project).count()
+            call.matter += "改"
+            db.session.add(Project(code="NEW1", name="新项目", project_type="residential"))
+            assert finish(["refused"]) == ["refused"]
+            assert endings.rollbacks == 0 and call.matter == original and db.session.query(Project).count() == count
+            call.matter += "改"
+            db.session.flush()
+            assert finish(["refused"]) == ["refused"]
+            assert endings.rollbacks == 1 and call.matter == original
+        finally:
+            endings.close()
+        db.session.remove()
+    with app.app_context():
+        assert first(FORMS["call_visit_log"]).matter == original
+        assert db.session.query(Project).count() == count

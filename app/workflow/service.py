@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 from flask import current_app
 
-from ..extensions import db
+from ..extensions import db, undo_unsent
 from ..i18n import text
 from ..core.time import utcnow
 from .log import TransitionLog
@@ -131,11 +131,11 @@ def follow(record, target, user, comment=""):
 
 
 def finish(reasons):
-    """End an entry point's unit of work: commit what was done, or roll a refusal back whole; returns `reasons`."""
-    if reasons:
-        db.session.rollback()
-    else:
+    """End an entry point's unit of work: commit what was done, or undo a refusal whole; returns `reasons`."""
+    if not reasons:
         db.session.commit()
+    elif not undo_unsent(db.session()):  # a refusal after something reached the database is rolled back
+        db.session.rollback()
     return reasons
 
 

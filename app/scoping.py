@@ -72,9 +72,10 @@ def scoped(query, model, user=None, by_index=True):
 BOUND_ESTATES = sa.bindparam("estates", expanding=True)
 
 
-def in_bound_estates(query, model):
-    """`query` narrowed to the rows of `model` in the estates bound when it runs (see bound_estates)."""
-    condition = estate_condition(model, BOUND_ESTATES)
+def in_bound_estates(query, model, company=False):
+    """`query` narrowed to the rows of `model` in the estates bound when it runs (see bound_estates); left whole for
+    a company-wide user's statement (`company`)."""
+    condition = None if company else estate_condition(model, BOUND_ESTATES)
     return query if condition is None else query.where(condition)
 
 

@@ -153,7 +153,7 @@ def _sources():
 
 def _narrowed(query, source, company, one_estate, mine):
     """The user's estates (none for a company-wide user), one of them when asked, and the person's own (我的)."""
-    query = query if company else in_bound_estates(query, source.model)
+    query = in_bound_estates(query, source.model, company)
     if one_estate:
         query = query.where(source.model.project_id == PROJECT)
     return query.where(source.mine) if mine else query

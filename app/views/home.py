@@ -122,7 +122,7 @@ def todays_calls_statements(company, one_estate):
     """(count, latest) of today's calls in the user's estates, narrowed to one when asked: built once."""
     call = FORMS["call_visit_log"]
     query = sa.select(call).where(call.contact_at >= START)
-    query = query if company else in_bound_estates(query, call)
+    query = in_bound_estates(query, call, company)
     query = query.where(call.project_id == TODAY_ESTATE) if one_estate else query
     # the room is shown beside each call: joined, not a SELECT per call
     latest = (query.order_by(call.contact_at.desc()).limit(written(TODAYS_CALLS))
@@ -147,11 +147,10 @@ def assigned_statements(company):
              complaint.due_at),
             (order, sa.and_(open_work(order.status),
                             sa.or_(order.assignee_id == ME_STAFF, order.created_by_id == ME_USER)), order.due_at))
-    narrowed = (lambda query, model: query) if company else in_bound_estates
-    counts = [narrowed(sa.select(sa.func.count(model.id)).where(where), model).scalar_subquery()
+    counts = [in_bound_estates(sa.select(sa.func.count(model.id)).where(where), model, company).scalar_subquery()
               for model, where, _ in mine]
-    rows = [narrowed(sa.select(model).where(where), model).order_by(due.is_(None), due).limit(written(ASSIGNED))
-            .options(orm.lazyload("*")) for model, where, due in mine]
+    rows = [in_bound_estates(sa.select(model).where(where), model, company).order_by(due.is_(None), due)
+            .limit(written(ASSIGNED)).options(orm.lazyload("*")) for model, where, due in mine]
     return sa.select(counts[0] + counts[1]), rows
 
 

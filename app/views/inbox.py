@@ -149,8 +149,11 @@ def _count_statement(user, company, endpoint):
     counts = []
     for _, model, _, where in _waiting_queries(user, endpoint):
         count = sa.select(sa.func.count(model.id)).where(where)
-        counts.append(count if company else in_bound_estates(count, model))
+        counts.append(in_bound_estates(count, model, company))
     return sa.select(sa.func.sum(sa.union_all(*counts).subquery().c[0])) if counts else None
+
+
+EVERY = 2**31 - 1  # the LIMIT of a list of every waiting record
 
 
 def waiting_for(user, limit=None, endpoint=None):
@@ -167,9 +170,6 @@ def waiting_for(user, limit=None, endpoint=None):
     return sorted(out, key=lambda item: as_utc(item.since))[:limit]
 
 
-EVERY = 2**31 - 1  # the LIMIT of a list of every waiting record
-
-
 def _waiting_statement(model, where, company):
     """The longest waiting records of one form, at most inbox_limit, with when each entered its state."""
     # when the record entered its state, looked up for the waiting records alone (the log's row index), not by
@@ -181,7 +181,7 @@ def _waiting_statement(model, where, company):
     # the longest waiting picked by id first, then only those rows read whole: sorting whole rows made the director's
     # 559 waiting complaints cost 19 ms, their ids 4.5 ms (issue 12)
     first = sa.select(model.id, since).where(where)
-    first = (first if company else in_bound_estates(first, model)).order_by(since, model.id)
+    first = in_bound_estates(first, model, company).order_by(since, model.id)
     first = first.limit(sa.bindparam("inbox_limit")).subquery()
     return (sa.select(model, first.c.since).join(first, model.id == first.c.id).order_by(first.c.since, model.id)
             # the queue shows what the request is and who asks, not the record's whole graph; joined, not one each
